@@ -1,0 +1,13 @@
+using System.CommandLine;
+using PrivateRag.Cli.Commands;
+
+var root = new RootCommand("privaterag: administer a PrivateRag data folder (the same one the app uses).");
+root.Options.Add(GlobalOptions.Data);
+root.Options.Add(GlobalOptions.Verbose);
+root.Subcommands.Add(IngestCommand.Create());
+root.Subcommands.Add(CollectionsCommand.Create());
+root.Subcommands.Add(SearchCommand.Create());
+root.Subcommands.Add(AskCommand.Create());
+root.Subcommands.Add(UsersCommand.Create());
+root.Subcommands.Add(ApiKeyCommand.Create());
+return await root.Parse(args).InvokeAsync();

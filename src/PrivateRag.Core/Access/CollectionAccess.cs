@@ -1,0 +1,43 @@
+using Microsoft.EntityFrameworkCore;
+using PrivateRag.Core.Domain;
+using PrivateRag.Core.Storage;
+
+namespace PrivateRag.Core.Access;
+
+/// <summary>
+/// The one place that decides which collections a caller may read. Every search, answer, citation, listing and
+/// download asks here and passes the result into the index query.
+/// </summary>
+public sealed class CollectionAccess(IDbContextFactory<PrivateRagDbContext> dbFactory)
+{
+    /// <summary>Ids of the collections the caller may read (admins read all).</summary>
+    public async Task<IReadOnlyList<Guid>> ReadableIdsAsync(AccessContext who, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        return await ReadableQuery(db, who).Select(c => c.Id).ToListAsync(ct);
+    }
+
+    /// <summary>The requested collections narrowed to the readable ones; null or empty means "all I may read".</summary>
+    public async Task<IReadOnlyList<Guid>> ScopeAsync(AccessContext who, IReadOnlyCollection<Guid>? requested, CancellationToken ct = default)
+    {
+        var readable = await ReadableIdsAsync(who, ct);
+        if (requested is null || requested.Count == 0) return readable;
+        var set = requested.ToHashSet();
+        return readable.Where(set.Contains).ToList();
+    }
+
+    public async Task<bool> CanReadAsync(AccessContext who, Guid collectionId, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        return await ReadableQuery(db, who).AnyAsync(c => c.Id == collectionId, ct);
+    }
+
+    internal static IQueryable<Collection> ReadableQuery(PrivateRagDbContext db, AccessContext who)
+    {
+        if (who.IsAdmin) return db.Collections;
+        var groups = who.Groups.ToList();
+        var user = who.Subject;
+        return db.Collections.Where(c => c.Everyone || c.Grants.Any(g =>
+            (g.Kind == GrantKind.User && g.Principal == user) || (g.Kind == GrantKind.Group && groups.Contains(g.Principal))));
+    }
+}

@@ -1,0 +1,160 @@
+using System.Runtime.CompilerServices;
+using System.Text;
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using PrivateRag.Core.Access;
+using PrivateRag.Core.Answers;
+using PrivateRag.Core.Domain;
+using PrivateRag.Core.Retrieval;
+using PrivateRag.Core.Storage;
+
+namespace PrivateRag.Core.Chat;
+
+/// <summary>
+/// Answers a question in a conversation: scope to readable collections, retrieve, answer (generated when a chat model
+/// is configured, extractive otherwise), cite, and keep the turn in the owner's conversation.
+/// </summary>
+public sealed class ChatService(
+    IDbContextFactory<PrivateRagDbContext> dbFactory,
+    CollectionAccess access,
+    IRetriever retriever,
+    IServiceProvider services,
+    IOptions<AnswerOptions> options,
+    TimeProvider clock,
+    ILogger<ChatService> logger)
+{
+    public const string NotFoundAnswer = "I could not find anything about this in the documents you can access.";
+
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    private IChatClient? ChatClient => services.GetService<IChatClient>();
+
+    public async Task<ChatAnswer> AskAsync(ChatRequest request, AccessContext who, CancellationToken ct = default)
+    {
+        IReadOnlyList<Citation> citations = [];
+        await foreach (var e in StreamAsync(request, who, ct))
+        {
+            switch (e)
+            {
+                case ChatEvent.Citations c: citations = c.Items; break;
+                case ChatEvent.Done d: return new ChatAnswer(d.ConversationId, d.MessageId, d.Answer, citations, d.Mode, d.NotFound);
+                case ChatEvent.Error err: throw new InvalidOperationException(err.Message);
+            }
+        }
+        throw new InvalidOperationException("The answer stream ended without a result.");
+    }
+
+    /// <summary>Validates first (throwing <see cref="InvalidRequestException"/> or <see cref="NotFoundException"/>), then streams.</summary>
+    public async IAsyncEnumerable<ChatEvent> StreamAsync(ChatRequest request, AccessContext who, [EnumeratorCancellation] CancellationToken ct = default)
+    {
+        var question = request.Message?.Trim() ?? "";
+        if (question.Length == 0) throw new InvalidRequestException("The message is empty.");
+        if (question.Length > options.Value.MaxQuestionChars)
+            throw new InvalidRequestException($"The message is longer than {options.Value.MaxQuestionChars} characters.");
+
+        var (conversation, history) = await LoadOrStartAsync(request.ConversationId, question, who, ct);
+        var chat = ChatClient;
+        var mode = chat is null ? ExtractiveAnswerer.Mode : ModelName(chat);
+        yield return new ChatEvent.Started(conversation.Id, mode);
+
+        var scope = await access.ScopeAsync(who, request.CollectionIds, ct);
+        var results = scope.Count == 0 ? [] : await retriever.SearchAsync(new SearchRequest(question, scope, options.Value.MaxSources * 2), ct);
+        var sources = NumberedSource.Select(results, options.Value);
+
+        string answer;
+        var notFound = sources.Count == 0;
+        if (notFound)
+        {
+            answer = NotFoundAnswer;
+            yield return new ChatEvent.Delta(answer);
+        }
+        else if (chat is null)
+        {
+            answer = ExtractiveAnswerer.Answer(question, sources, options.Value.ExtractiveSentences);
+            foreach (var piece in SplitForStreaming(answer)) yield return new ChatEvent.Delta(piece);
+        }
+        else
+        {
+            var text = new StringBuilder();
+            var messages = GroundedPrompt.Build(question, sources, history);
+            await foreach (var update in chat.GetStreamingResponseAsync(messages, cancellationToken: ct))
+            {
+                if (string.IsNullOrEmpty(update.Text)) continue;
+                text.Append(update.Text);
+                yield return new ChatEvent.Delta(update.Text);
+            }
+            answer = CitationMarkers.RemoveUnknown(text.ToString().Trim(), sources.Count);
+        }
+
+        var cited = CitationMarkers.Find(answer);
+        var citations = sources.Select(s => s.ToCitation(cited.Contains(s.N))).ToList();
+        // An answer that cites nothing still shows what it was based on, marked as not cited.
+        var shown = cited.Count > 0 ? citations.Where(c => c.Cited).ToList() : citations;
+        yield return new ChatEvent.Citations(shown);
+
+        var messageId = await SaveTurnAsync(conversation.Id, question, answer, shown, mode, ct);
+        yield return new ChatEvent.Done(conversation.Id, messageId, answer, mode, notFound);
+    }
+
+    private async Task<(Conversation Conversation, IReadOnlyList<(bool FromUser, string Text)> History)> LoadOrStartAsync(
+        Guid? conversationId, string question, AccessContext who, CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        if (conversationId is { } id)
+        {
+            // Someone else's conversation is "not found": its existence is not disclosed.
+            var existing = await db.Conversations.AsNoTracking().FirstOrDefaultAsync(c => c.Id == id && c.Owner == who.Subject, ct)
+                ?? throw new NotFoundException($"Conversation {id} was not found.");
+            var turns = await db.ConversationTurns.AsNoTracking().Where(t => t.ConversationId == id)
+                .OrderByDescending(t => t.CreatedAt).Take(options.Value.HistoryTurns * 2).ToListAsync(ct);
+            turns.Reverse();
+            return (existing, turns.Select(t => (t.Role == TurnRole.User, t.Text)).ToList());
+        }
+        var conversation = new Conversation { Owner = who.Subject, Title = Title(question), CreatedAt = clock.GetUtcNow(), UpdatedAt = clock.GetUtcNow() };
+        db.Conversations.Add(conversation);
+        await db.SaveChangesAsync(ct);
+        return (conversation, []);
+    }
+
+    private async Task<Guid> SaveTurnAsync(Guid conversationId, string question, string answer, IReadOnlyList<Citation> citations, string mode, CancellationToken ct)
+    {
+        // The answer is kept even when the client went away mid-stream.
+        await using var db = await dbFactory.CreateDbContextAsync(CancellationToken.None);
+        var now = clock.GetUtcNow();
+        var reply = new ConversationTurn
+        {
+            ConversationId = conversationId, Role = TurnRole.Assistant, Text = answer, Mode = mode,
+            CitationsJson = JsonSerializer.Serialize(citations, Json), CreatedAt = now.AddTicks(1),
+        };
+        db.ConversationTurns.Add(new ConversationTurn { ConversationId = conversationId, Role = TurnRole.User, Text = question, CreatedAt = now });
+        db.ConversationTurns.Add(reply);
+        await db.Conversations.Where(c => c.Id == conversationId)
+            .ExecuteUpdateAsync(s => s.SetProperty(c => c.UpdatedAt, now), CancellationToken.None);
+        await db.SaveChangesAsync(CancellationToken.None);
+        logger.LogInformation("Answered in conversation {ConversationId} ({Mode}, {Citations} citations)", conversationId, mode, citations.Count);
+        return reply.Id;
+    }
+
+    public static IReadOnlyList<Citation> ReadCitations(string? json) =>
+        string.IsNullOrEmpty(json) ? [] : JsonSerializer.Deserialize<List<Citation>>(json, Json) ?? [];
+
+    private static string ModelName(IChatClient chat) =>
+        chat.GetService<ChatClientMetadata>()?.DefaultModelId ?? "chat model";
+
+    private static string Title(string question)
+    {
+        var line = question.ReplaceLineEndings(" ");
+        return line.Length <= 80 ? line : line[..77] + "...";
+    }
+
+    /// <summary>Streams an already complete answer in small pieces so every mode looks and behaves the same.</summary>
+    private static IEnumerable<string> SplitForStreaming(string text)
+    {
+        const int size = 24;
+        for (var i = 0; i < text.Length; i += size) yield return text.Substring(i, Math.Min(size, text.Length - i));
+    }
+}

@@ -1,0 +1,80 @@
+using Microsoft.EntityFrameworkCore;
+using PrivateRag.Core.Access;
+using PrivateRag.Core.Domain;
+using PrivateRag.Core.Storage;
+
+namespace PrivateRag.Core.Collections;
+
+public sealed class CollectionService(IDbContextFactory<PrivateRagDbContext> dbFactory)
+{
+    public async Task<IReadOnlyList<CollectionSummary>> ListReadableAsync(AccessContext who, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var rows = await CollectionAccess.ReadableQuery(db, who)
+            .OrderBy(c => c.Name)
+            .Select(c => new
+            {
+                Collection = c,
+                Grants = c.Grants.ToList(),
+                Documents = db.Documents.Count(d => d.CollectionId == c.Id),
+                Chunks = db.Documents.Where(d => d.CollectionId == c.Id).Sum(d => (int?)d.Chunks) ?? 0,
+            })
+            .ToListAsync(ct);
+        return rows.Select(r => ToSummary(r.Collection, r.Grants, r.Documents, r.Chunks)).ToList();
+    }
+
+    public async Task<CollectionSummary?> FindReadableAsync(Guid id, AccessContext who, CancellationToken ct = default) =>
+        (await ListReadableAsync(who, ct)).FirstOrDefault(c => c.Id == id);
+
+    /// <summary>Finds by name regardless of access: for the operator's CLI only.</summary>
+    public async Task<Collection?> FindByNameAsync(string name, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        return await db.Collections.Include(c => c.Grants).FirstOrDefaultAsync(c => c.Name == name, ct);
+    }
+
+    public async Task<Collection> CreateAsync(CreateCollection request, CancellationToken ct = default)
+    {
+        var name = request.Name?.Trim() ?? "";
+        if (name.Length is 0 or > 200) throw new InvalidRequestException("A collection needs a name of 1 to 200 characters.");
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        if (await db.Collections.AnyAsync(c => c.Name == name, ct))
+            throw new ConflictException($"A collection named '{name}' already exists.");
+        var collection = new Collection { Name = name, Description = request.Description?.Trim() };
+        ApplyAccess(collection, request.Access);
+        db.Collections.Add(collection);
+        await db.SaveChangesAsync(ct);
+        return collection;
+    }
+
+    public async Task<Collection> UpdateAccessAsync(Guid id, CollectionAccessRule access, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var collection = await db.Collections.Include(c => c.Grants).FirstOrDefaultAsync(c => c.Id == id, ct)
+            ?? throw new NotFoundException($"Collection {id} was not found.");
+        db.CollectionGrants.RemoveRange(collection.Grants);
+        collection.Grants.Clear();
+        ApplyAccess(collection, access);
+        await db.SaveChangesAsync(ct);
+        return collection;
+    }
+
+    private static void ApplyAccess(Collection collection, CollectionAccessRule? access)
+    {
+        collection.Everyone = access?.Everyone ?? false;
+        foreach (var group in Distinct(access?.Groups))
+            collection.Grants.Add(new CollectionGrant { CollectionId = collection.Id, Kind = GrantKind.Group, Principal = group });
+        foreach (var user in Distinct(access?.Users))
+            collection.Grants.Add(new CollectionGrant { CollectionId = collection.Id, Kind = GrantKind.User, Principal = user });
+    }
+
+    private static IEnumerable<string> Distinct(IReadOnlyList<string>? values) =>
+        (values ?? []).Select(v => v.Trim()).Where(v => v.Length > 0).Distinct(StringComparer.Ordinal);
+
+    private static CollectionSummary ToSummary(Collection c, List<CollectionGrant> grants, int documents, int chunks) => new(
+        c.Id, c.Name, c.Description,
+        new CollectionAccessRule(c.Everyone,
+            grants.Where(g => g.Kind == GrantKind.Group).Select(g => g.Principal).Order().ToList(),
+            grants.Where(g => g.Kind == GrantKind.User).Select(g => g.Principal).Order().ToList()),
+        documents, chunks, c.CreatedAt);
+}

@@ -1,0 +1,56 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using PrivateRag.Core.Access;
+using PrivateRag.Core.Answers;
+using PrivateRag.Core.Blobs;
+using PrivateRag.Core.Chat;
+using PrivateRag.Core.Collections;
+using PrivateRag.Core.Documents;
+using PrivateRag.Core.Identity;
+using PrivateRag.Core.Indexing.Embedded;
+using PrivateRag.Core.Ingestion;
+using PrivateRag.Core.Options;
+using PrivateRag.Core.Retrieval;
+using PrivateRag.Core.Storage;
+
+namespace PrivateRag.Core;
+
+public static class CoreServiceCollectionExtensions
+{
+    /// <summary>Store, blobs, index, retrieval, answering and accounts: everything the app, worker and CLI share.</summary>
+    public static IHostApplicationBuilder AddPrivateRagCore(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddPrivateRagCore(builder.Configuration);
+        return builder;
+    }
+
+    public static IServiceCollection AddPrivateRagCore(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<PrivateRagOptions>().Bind(configuration.GetSection(PrivateRagOptions.Section))
+            .ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<UploadOptions>().Bind(configuration.GetSection(UploadOptions.Section))
+            .ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<AnswerOptions>().Bind(configuration.GetSection(AnswerOptions.Section))
+            .ValidateDataAnnotations().ValidateOnStart();
+
+        services.AddSingleton(TimeProvider.System);
+        services.AddPrivateRagStore(configuration);
+        services.AddSingleton<IBlobStore>(sp =>
+            new FileBlobStore(Path.Combine(sp.GetRequiredService<IOptions<PrivateRagOptions>>().Value.FullDataPath, "blobs")));
+        services.AddEmbeddedChunkIndex(sp =>
+            Path.Combine(sp.GetRequiredService<IOptions<PrivateRagOptions>>().Value.FullDataPath, "index", "chunks.db"));
+        services.AddRetrieval(configuration);
+
+        services.AddSingleton<CollectionAccess>();
+        services.AddSingleton<CollectionService>();
+        services.AddSingleton<DocumentService>();
+        services.AddSingleton<IngestionQueue>();
+        services.AddSingleton<IngestionSignal>();
+        services.AddSingleton<ChatService>();
+        services.AddSingleton<ConversationService>();
+        services.AddSingleton<AccountService>();
+        return services;
+    }
+}

@@ -1,0 +1,170 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using PrivateRag.Core.Access;
+using PrivateRag.Core.Blobs;
+using PrivateRag.Core.Domain;
+using PrivateRag.Core.Indexing;
+using PrivateRag.Core.Ingestion;
+using PrivateRag.Core.Storage;
+
+namespace PrivateRag.Core.Documents;
+
+/// <summary>Uploading, listing, reading and deleting documents, always through the caller's access.</summary>
+public sealed class DocumentService(
+    IDbContextFactory<PrivateRagDbContext> dbFactory,
+    IBlobStore blobs,
+    IChunkIndex index,
+    IngestionQueue queue,
+    IngestionSignal signal,
+    CollectionAccess access,
+    IOptions<UploadOptions> uploadOptions,
+    TimeProvider clock,
+    ILogger<DocumentService> logger)
+{
+    public bool IsAllowedFile(string fileName) =>
+        uploadOptions.Value.AllowedExtensions.Contains(Path.GetExtension(fileName).ToLowerInvariant());
+
+    /// <summary>
+    /// Stores the bytes and queues ingestion. The same bytes in the same collection return the existing document.
+    /// Unsupported types are still recorded, as a failed document with the reason, so a bulk upload reports every file.
+    /// </summary>
+    public async Task<UploadResult> UploadAsync(Guid collectionId, string fileName, Stream content, AccessContext who, CancellationToken ct = default)
+    {
+        if (!who.IsAdmin) throw new ForbiddenException("Only administrators can upload documents.");
+        var name = CleanName(fileName);
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        if (!await db.Collections.AnyAsync(c => c.Id == collectionId, ct))
+            throw new NotFoundException($"Collection {collectionId} was not found.");
+
+        var limit = uploadOptions.Value.MaxFileBytes;
+        await using var limited = new LengthLimitedStream(content, limit);
+        StoredBlob blob;
+        try
+        {
+            blob = await blobs.PutAsync(limited, ct);
+        }
+        catch (PayloadTooLargeException)
+        {
+            throw new PayloadTooLargeException($"'{name}' is larger than the upload limit of {limit / (1024 * 1024)} MB (Uploads:MaxFileBytes).");
+        }
+
+        var existing = await db.Documents.FirstOrDefaultAsync(d => d.CollectionId == collectionId && d.ContentHash == blob.Hash, ct);
+        if (existing is not null) return new UploadResult(DocumentInfo.From(existing), Duplicate: true);
+
+        var document = new Document
+        {
+            CollectionId = collectionId,
+            Name = name,
+            ContentHash = blob.Hash,
+            MediaType = MediaTypeOf(name),
+            SizeBytes = blob.Length,
+            CreatedAt = clock.GetUtcNow(),
+            UpdatedAt = clock.GetUtcNow(),
+        };
+        if (!IsAllowedFile(name))
+        {
+            document.Status = DocumentStatus.Failed;
+            document.FailureReason = RejectReason.Unsupported;
+            document.Error = $"Files of type '{Path.GetExtension(name)}' are not supported; supported: {string.Join(", ", uploadOptions.Value.AllowedExtensions)}.";
+        }
+        db.Documents.Add(document);
+        if (document.Status == DocumentStatus.Queued) await queue.EnqueueAsync(db, document.Id, ct);
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException)
+        {
+            // A concurrent upload of the same bytes won the unique index: report its document.
+            if (await FindByHashAsync(collectionId, blob.Hash, ct) is { } raced) return new UploadResult(DocumentInfo.From(raced), Duplicate: true);
+            throw;
+        }
+        if (document.Status == DocumentStatus.Queued) signal.Notify();
+        logger.LogInformation("Document {DocumentId} ({Name}, {Bytes} bytes) uploaded to collection {CollectionId}", document.Id, name, blob.Length, collectionId);
+        return new UploadResult(DocumentInfo.From(document), Duplicate: false);
+    }
+
+    public async Task<DocumentInfo?> FindReadableAsync(Guid id, AccessContext who, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var readable = CollectionAccess.ReadableQuery(db, who).Select(c => c.Id);
+        var doc = await db.Documents.AsNoTracking().FirstOrDefaultAsync(d => d.Id == id && readable.Contains(d.CollectionId), ct);
+        return doc is null ? null : DocumentInfo.From(doc);
+    }
+
+    public async Task<IReadOnlyList<DocumentInfo>> ListAsync(Guid collectionId, AccessContext who, CancellationToken ct = default)
+    {
+        if (!await access.CanReadAsync(who, collectionId, ct)) throw new NotFoundException($"Collection {collectionId} was not found.");
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var docs = await db.Documents.AsNoTracking().Where(d => d.CollectionId == collectionId).ToListAsync(ct);
+        return docs.OrderByDescending(d => d.CreatedAt).Select(DocumentInfo.From).ToList();
+    }
+
+    /// <summary>Opens the original bytes of a readable document.</summary>
+    public async Task<(DocumentInfo Info, Stream Content)?> OpenReadableAsync(Guid id, AccessContext who, CancellationToken ct = default)
+    {
+        if (await FindReadableAsync(id, who, ct) is not { } info) return null;
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var hash = await db.Documents.Where(d => d.Id == id).Select(d => d.ContentHash).FirstAsync(ct);
+        return blobs.OpenRead(hash) is { } stream ? (info, stream) : null;
+    }
+
+    /// <summary>Removes the document, its chunks and, when nothing else refers to them, its bytes.</summary>
+    public async Task<bool> DeleteAsync(Guid id, AccessContext who, CancellationToken ct = default)
+    {
+        if (!who.IsAdmin) throw new ForbiddenException("Only administrators can delete documents.");
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var doc = await db.Documents.FirstOrDefaultAsync(d => d.Id == id, ct);
+        if (doc is null) return false;
+        // Chunks leave the index first: a crash after this leaves a document row without chunks, which a retry deletes.
+        await index.DeleteDocumentAsync(id, ct);
+        db.Documents.Remove(doc);
+        await db.SaveChangesAsync(ct);
+        if (!await db.Documents.AnyAsync(d => d.ContentHash == doc.ContentHash, ct)) blobs.Delete(doc.ContentHash);
+        logger.LogInformation("Document {DocumentId} deleted", id);
+        return true;
+    }
+
+    /// <summary>Queues a failed or indexed document for ingestion again.</summary>
+    public async Task<DocumentInfo> ReindexAsync(Guid id, AccessContext who, CancellationToken ct = default)
+    {
+        if (!who.IsAdmin) throw new ForbiddenException("Only administrators can re-index documents.");
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var doc = await db.Documents.FirstOrDefaultAsync(d => d.Id == id, ct) ?? throw new NotFoundException($"Document {id} was not found.");
+        if (!IsAllowedFile(doc.Name)) return DocumentInfo.From(doc);
+        doc.Status = DocumentStatus.Queued;
+        doc.FailureReason = RejectReason.None;
+        doc.Error = null;
+        doc.Stage = null;
+        doc.Progress = 0;
+        doc.UpdatedAt = clock.GetUtcNow();
+        await queue.EnqueueAsync(db, doc.Id, ct);
+        await db.SaveChangesAsync(ct);
+        signal.Notify();
+        return DocumentInfo.From(doc);
+    }
+
+    private async Task<Document?> FindByHashAsync(Guid collectionId, string hash, CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        return await db.Documents.AsNoTracking().FirstOrDefaultAsync(d => d.CollectionId == collectionId && d.ContentHash == hash, ct);
+    }
+
+    private static string CleanName(string fileName)
+    {
+        // Browsers and multipart clients may send a path; keep only the file name, never a path to trust.
+        var name = Path.GetFileName(fileName.Replace('\\', '/')).Trim();
+        if (name.Length == 0) throw new InvalidRequestException("An uploaded file needs a file name.");
+        return name.Length > 255 ? name[..255] : name;
+    }
+
+    public static string MediaTypeOf(string fileName) => Path.GetExtension(fileName).ToLowerInvariant() switch
+    {
+        ".pdf" => "application/pdf",
+        ".docx" => "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        ".txt" => "text/plain",
+        ".md" or ".markdown" => "text/markdown",
+        _ => "application/octet-stream",
+    };
+}

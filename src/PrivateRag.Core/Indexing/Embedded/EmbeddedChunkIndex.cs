@@ -1,0 +1,539 @@
+using System.Globalization;
+using System.Runtime.InteropServices;
+using System.Text;
+using System.Numerics.Tensors;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace PrivateRag.Core.Indexing.Embedded;
+
+/// <summary>
+/// The default chunk index: one SQLite file (WAL mode) holding chunks, an FTS5 full-text index and the vectors;
+/// dense search runs over per-collection in-memory partitions loaded lazily from the file.
+/// </summary>
+/// <remarks>
+/// <para>Schema: <c>chunks</c> (<c>seq INTEGER PRIMARY KEY AUTOINCREMENT</c>, <c>id TEXT UNIQUE</c>, provenance
+/// columns, <c>text</c>, <c>vector BLOB NULL</c> as little-endian float32); <c>chunks_fts</c>, a contentless FTS5
+/// table (<c>text, heading, document_name</c>) whose rowid is <c>chunks.seq</c> — <c>seq</c> is an explicit
+/// AUTOINCREMENT key so the mapping survives VACUUM and a deleted rowid is never reused; <c>meta</c>
+/// (<c>schema_version</c>, <c>generation</c>, <c>dimensions</c>); <c>collection_generations</c> (see
+/// <see cref="VectorCache"/>).</para>
+/// <para>Several processes may open the same file: writes take SQLite's write lock (BEGIN IMMEDIATE, with a busy
+/// timeout), and each search checks the generation counter so vectors written elsewhere are seen.</para>
+/// <para>Chunks read back (search hits, <see cref="GetAsync"/>, <see cref="GetDocumentChunksAsync"/>) carry no
+/// <see cref="IndexedChunk.Vector"/>: vectors stay in the index.</para>
+/// </remarks>
+public sealed class EmbeddedChunkIndex : IChunkIndex, IDisposable
+{
+    /// <summary>BM25 column weights for text, heading path and document name.</summary>
+    private const string Bm25 = "bm25(chunks_fts, 1.0, 0.8, 0.5)";
+
+    private const string ChunkColumns =
+        "c.seq, c.id, c.document_id, c.collection_id, c.document_name, c.ordinal, c.page_start, c.page_end, " +
+        "c.heading_path, c.char_start, c.char_end, c.text";
+
+    private readonly string _connectionString;
+    private readonly TimeSpan _busyTimeout;
+    private readonly ILogger _logger;
+    private readonly SemaphoreSlim _writeLock = new(1, 1);
+    private readonly VectorCache _vectors;
+    private int _disposed;
+
+    public EmbeddedChunkIndex(string databasePath, ILogger<EmbeddedChunkIndex>? logger = null)
+        : this(new EmbeddedChunkIndexOptions { DatabasePath = databasePath }, logger)
+    {
+    }
+
+    public EmbeddedChunkIndex(EmbeddedChunkIndexOptions options, ILogger<EmbeddedChunkIndex>? logger = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentException.ThrowIfNullOrWhiteSpace(options.DatabasePath);
+        DatabasePath = Path.GetFullPath(options.DatabasePath);
+        _busyTimeout = options.BusyTimeout;
+        _logger = (ILogger?)logger ?? NullLogger.Instance;
+        var directory = Path.GetDirectoryName(DatabasePath);
+        if (!string.IsNullOrEmpty(directory)) Directory.CreateDirectory(directory);
+        _connectionString = new SqliteConnectionStringBuilder
+        {
+            DataSource = DatabasePath,
+            Mode = SqliteOpenMode.ReadWriteCreate,
+            Pooling = true,
+            DefaultTimeout = (int)Math.Ceiling(Math.Max(options.BusyTimeout.TotalSeconds, 1)),
+        }.ToString();
+        _vectors = new VectorCache((collection, dims) => new FlatVectorPartition(collection, dims), _logger);
+        InitializeSchema();
+    }
+
+    /// <summary>Full path of the SQLite file.</summary>
+    public string DatabasePath { get; }
+
+    public async Task ReplaceDocumentAsync(Guid documentId, IReadOnlyList<IndexedChunk> chunks, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(chunks);
+        var newDimensions = Validate(documentId, chunks);
+        await WriteAsync(documentId, chunks, newDimensions, ct);
+    }
+
+    public Task DeleteDocumentAsync(Guid documentId, CancellationToken ct = default) =>
+        WriteAsync(documentId, [], null, ct);
+
+    public async Task<IReadOnlyList<ChunkHit>> SearchLexicalAsync(string query, IndexFilter filter, int top, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(filter);
+        if (top <= 0 || filter.CollectionIds.Count == 0) return [];
+        var match = FtsText.ToMatchExpression(query);
+        if (match is null) return [];
+
+        await using var connection = await OpenAsync(ct);
+        await using var cmd = connection.CreateCommand();
+        // FTS drives the join (CROSS JOIN fixes the order); the permission filter is in the same statement.
+        cmd.CommandText =
+            $"SELECT {ChunkColumns}, -{Bm25} AS score " +
+            "FROM chunks_fts CROSS JOIN chunks c ON c.seq = chunks_fts.rowid " +
+            $"WHERE chunks_fts MATCH $match AND c.collection_id IN ({InList(cmd, "$c", filter.CollectionIds)}) " +
+            "ORDER BY score DESC LIMIT $top";
+        cmd.Parameters.AddWithValue("$match", match);
+        cmd.Parameters.AddWithValue("$top", top);
+        var hits = new List<ChunkHit>(Math.Min(top, 256));
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct)) hits.Add(new ChunkHit(ReadChunk(reader), reader.GetDouble(12)));
+        return hits;
+    }
+
+    public async Task<IReadOnlyList<ChunkHit>> SearchDenseAsync(ReadOnlyMemory<float> vector, IndexFilter filter, int top, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(filter);
+        if (top <= 0 || filter.CollectionIds.Count == 0 || vector.IsEmpty) return [];
+        var collections = filter.CollectionIds.Distinct().ToArray();
+
+        await using var connection = await OpenAsync(ct);
+        var partitions = await _vectors.GetFreshAsync(connection, collections, ct);
+        if (_vectors.Dimensions is not { } dimensions) return [];
+        if (vector.Length != dimensions) throw new VectorDimensionMismatchException(dimensions, vector.Length);
+
+        var query = new float[dimensions];
+        var norm = TensorPrimitives.Norm(vector.Span);
+        if (!(norm > 0) || !float.IsFinite(norm)) return [];
+        TensorPrimitives.Divide(vector.Span, norm, query);
+
+        var collector = new TopKCollector(top);
+        foreach (var partition in partitions)
+        {
+            ct.ThrowIfCancellationRequested();
+            if (partition.Dimensions == dimensions) partition.Search(query, collector);
+        }
+        var best = collector.Results();
+        if (best.Count == 0) return [];
+
+        await using var cmd = connection.CreateCommand();
+        // The filter is applied again here: a row must still be in a visible collection when it is read.
+        cmd.CommandText =
+            $"SELECT {ChunkColumns} FROM chunks c WHERE c.seq IN ({InList(cmd, "$s", best.Select(b => b.Seq))}) " +
+            $"AND c.collection_id IN ({InList(cmd, "$c", collections)})";
+        var bySeq = new Dictionary<long, IndexedChunk>(best.Count);
+        await using (var reader = await cmd.ExecuteReaderAsync(ct))
+        {
+            while (await reader.ReadAsync(ct)) bySeq[reader.GetInt64(0)] = ReadChunk(reader);
+        }
+        var hits = new List<ChunkHit>(best.Count);
+        foreach (var (seq, score) in best)
+        {
+            if (bySeq.TryGetValue(seq, out var chunk)) hits.Add(new ChunkHit(chunk, score));
+        }
+        return hits;
+    }
+
+    public async Task<IReadOnlyList<IndexedChunk>> GetAsync(IReadOnlyCollection<string> chunkIds, IndexFilter filter, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(chunkIds);
+        ArgumentNullException.ThrowIfNull(filter);
+        if (chunkIds.Count == 0 || filter.CollectionIds.Count == 0) return [];
+
+        var found = new Dictionary<string, IndexedChunk>(StringComparer.Ordinal);
+        await using var connection = await OpenAsync(ct);
+        foreach (var batch in chunkIds.Distinct(StringComparer.Ordinal).Chunk(500))
+        {
+            await using var cmd = connection.CreateCommand();
+            cmd.CommandText =
+                $"SELECT {ChunkColumns} FROM chunks c WHERE c.id IN ({InList(cmd, "$i", batch)}) " +
+                $"AND c.collection_id IN ({InList(cmd, "$c", filter.CollectionIds)})";
+            await using var reader = await cmd.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
+            {
+                var chunk = ReadChunk(reader);
+                found[chunk.Id] = chunk;
+            }
+        }
+        // In the order asked for.
+        var result = new List<IndexedChunk>(found.Count);
+        foreach (var id in chunkIds.Distinct(StringComparer.Ordinal))
+        {
+            if (found.TryGetValue(id, out var chunk)) result.Add(chunk);
+        }
+        return result;
+    }
+
+    public async Task<IReadOnlyList<IndexedChunk>> GetDocumentChunksAsync(Guid documentId, IndexFilter filter, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(filter);
+        if (filter.CollectionIds.Count == 0) return [];
+        await using var connection = await OpenAsync(ct);
+        await using var cmd = connection.CreateCommand();
+        cmd.CommandText =
+            $"SELECT {ChunkColumns} FROM chunks c WHERE c.document_id = $d " +
+            $"AND c.collection_id IN ({InList(cmd, "$c", filter.CollectionIds)}) ORDER BY c.ordinal";
+        cmd.Parameters.AddWithValue("$d", documentId.ToString());
+        var chunks = new List<IndexedChunk>();
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct)) chunks.Add(ReadChunk(reader));
+        return chunks;
+    }
+
+    public async Task<IndexStats> GetStatsAsync(CancellationToken ct = default)
+    {
+        await using var connection = await OpenAsync(ct);
+        await using var cmd = connection.CreateCommand();
+        cmd.CommandText =
+            "SELECT (SELECT count(*) FROM chunks), (SELECT count(DISTINCT document_id) FROM chunks), " +
+            "(SELECT value FROM meta WHERE key = 'dimensions')";
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        await reader.ReadAsync(ct);
+        return new IndexStats(reader.GetInt64(0), reader.GetInt64(1), reader.IsDBNull(2) ? null : reader.GetInt32(2));
+    }
+
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
+        _vectors.Dispose();
+        _writeLock.Dispose();
+        using var connection = new SqliteConnection(_connectionString);
+        SqliteConnection.ClearPool(connection);
+    }
+
+    private static int? Validate(Guid documentId, IReadOnlyList<IndexedChunk> chunks)
+    {
+        int? dimensions = null;
+        var ids = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var chunk in chunks)
+        {
+            ArgumentNullException.ThrowIfNull(chunk, nameof(chunks));
+            if (chunk.DocumentId != documentId)
+            {
+                throw new ArgumentException(
+                    $"Chunk {chunk.Id} belongs to document {chunk.DocumentId}, not to the document being replaced ({documentId}).",
+                    nameof(chunks));
+            }
+            if (string.IsNullOrEmpty(chunk.Id)) throw new ArgumentException("A chunk has no id.", nameof(chunks));
+            if (!ids.Add(chunk.Id)) throw new ArgumentException($"Chunk id {chunk.Id} occurs twice.", nameof(chunks));
+            if (chunk.Vector is not { } vector) continue;
+            if (vector.Length == 0) throw new ArgumentException($"Chunk {chunk.Id} has an empty vector.", nameof(chunks));
+            if (dimensions is { } d && d != vector.Length) throw new VectorDimensionMismatchException(d, vector.Length);
+            dimensions = vector.Length;
+        }
+        return dimensions;
+    }
+
+    private async Task WriteAsync(Guid documentId, IReadOnlyList<IndexedChunk> chunks, int? newDimensions, CancellationToken ct)
+    {
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        await _writeLock.WaitAsync(ct);
+        try
+        {
+            await using var connection = await OpenAsync(ct);
+            // BEGIN IMMEDIATE: take the file's write lock up front (waiting up to the busy timeout for another
+            // process) instead of failing on a read-to-write upgrade half way.
+            await using var tx = connection.BeginTransaction(deferred: false);
+            var document = documentId.ToString();
+
+            var (generation, dimensions) = await ReadMetaAsync(connection, tx, ct);
+            if (newDimensions is { } nd)
+            {
+                if (dimensions is { } existing && existing != nd) throw new VectorDimensionMismatchException(existing, nd);
+                if (dimensions is null)
+                {
+                    await ExecuteAsync(connection, tx, "INSERT INTO meta(key, value) VALUES ('dimensions', $v) " +
+                        "ON CONFLICT(key) DO UPDATE SET value = excluded.value", ct, ("$v", nd));
+                    dimensions = nd;
+                }
+            }
+
+            // Old version out: its FTS rows (by rowid), then its rows.
+            var touched = new HashSet<Guid>();
+            var oldSeqs = new List<long>();
+            await using (var select = connection.CreateCommand())
+            {
+                select.Transaction = tx;
+                select.CommandText = "SELECT seq, collection_id FROM chunks WHERE document_id = $d";
+                select.Parameters.AddWithValue("$d", document);
+                await using var reader = await select.ExecuteReaderAsync(ct);
+                while (await reader.ReadAsync(ct))
+                {
+                    oldSeqs.Add(reader.GetInt64(0));
+                    touched.Add(Guid.Parse(reader.GetString(1)));
+                }
+            }
+            if (oldSeqs.Count > 0)
+            {
+                await using (var deleteFts = connection.CreateCommand())
+                {
+                    deleteFts.Transaction = tx;
+                    deleteFts.CommandText = "DELETE FROM chunks_fts WHERE rowid = $s";
+                    var p = deleteFts.Parameters.Add("$s", SqliteType.Integer);
+                    foreach (var seq in oldSeqs)
+                    {
+                        p.Value = seq;
+                        await deleteFts.ExecuteNonQueryAsync(ct);
+                    }
+                }
+                await ExecuteAsync(connection, tx, "DELETE FROM chunks WHERE document_id = $d", ct, ("$d", document));
+            }
+
+            // New version in.
+            var added = new List<(Guid CollectionId, long Seq, float[] Vector)>();
+            if (chunks.Count > 0)
+            {
+                await using var insert = connection.CreateCommand();
+                insert.Transaction = tx;
+                insert.CommandText =
+                    "INSERT INTO chunks(id, document_id, collection_id, document_name, ordinal, page_start, page_end, " +
+                    "heading_path, char_start, char_end, text, vector) VALUES ($id, $doc, $col, $name, $ord, $ps, $pe, " +
+                    "$head, $cs, $ce, $text, $vec) RETURNING seq";
+                var pId = insert.Parameters.Add("$id", SqliteType.Text);
+                var pDoc = insert.Parameters.Add("$doc", SqliteType.Text);
+                var pCol = insert.Parameters.Add("$col", SqliteType.Text);
+                var pName = insert.Parameters.Add("$name", SqliteType.Text);
+                var pOrd = insert.Parameters.Add("$ord", SqliteType.Integer);
+                var pPs = insert.Parameters.Add("$ps", SqliteType.Integer);
+                var pPe = insert.Parameters.Add("$pe", SqliteType.Integer);
+                var pHead = insert.Parameters.Add("$head", SqliteType.Text);
+                var pCs = insert.Parameters.Add("$cs", SqliteType.Integer);
+                var pCe = insert.Parameters.Add("$ce", SqliteType.Integer);
+                var pText = insert.Parameters.Add("$text", SqliteType.Text);
+                var pVec = insert.Parameters.Add("$vec", SqliteType.Blob);
+
+                await using var fts = connection.CreateCommand();
+                fts.Transaction = tx;
+                fts.CommandText = "INSERT INTO chunks_fts(rowid, text, heading, document_name) VALUES ($s, $t, $h, $n)";
+                var fSeq = fts.Parameters.Add("$s", SqliteType.Integer);
+                var fText = fts.Parameters.Add("$t", SqliteType.Text);
+                var fHead = fts.Parameters.Add("$h", SqliteType.Text);
+                var fName = fts.Parameters.Add("$n", SqliteType.Text);
+
+                foreach (var chunk in chunks)
+                {
+                    pId.Value = chunk.Id;
+                    pDoc.Value = document;
+                    pCol.Value = chunk.CollectionId.ToString();
+                    pName.Value = chunk.DocumentName ?? "";
+                    pOrd.Value = chunk.Ordinal;
+                    pPs.Value = chunk.PageStart;
+                    pPe.Value = chunk.PageEnd;
+                    pHead.Value = (object?)chunk.HeadingPath ?? DBNull.Value;
+                    pCs.Value = chunk.CharStart;
+                    pCe.Value = chunk.CharEnd;
+                    pText.Value = chunk.Text ?? "";
+                    pVec.Value = chunk.Vector is { } v ? MemoryMarshal.AsBytes(v.AsSpan()).ToArray() : DBNull.Value;
+                    long seq;
+                    try
+                    {
+                        seq = (long)(await insert.ExecuteScalarAsync(ct))!;
+                    }
+                    catch (SqliteException e) when (e.SqliteErrorCode == 19) // SQLITE_CONSTRAINT
+                    {
+                        throw new InvalidOperationException(
+                            $"Chunk id {chunk.Id} is already used by another document; chunk ids must be unique per document " +
+                            "(use IndexedChunk.MakeId).", e);
+                    }
+
+                    fSeq.Value = seq;
+                    fText.Value = FtsText.ForIndex(chunk.Text);
+                    fHead.Value = FtsText.ForIndex(chunk.HeadingPath);
+                    fName.Value = FtsText.ForIndex(chunk.DocumentName);
+                    await fts.ExecuteNonQueryAsync(ct);
+
+                    touched.Add(chunk.CollectionId);
+                    if (chunk.Vector is { } vector) added.Add((chunk.CollectionId, seq, vector));
+                }
+            }
+
+            if (touched.Count == 0)
+            {
+                await tx.CommitAsync(ct); // deleting an unknown document: nothing changed, no generation bump
+                return;
+            }
+
+            // Bump the generation and stamp the touched collections, remembering their previous stamps.
+            var newGeneration = generation + 1;
+            var previousStamps = new Dictionary<Guid, long>();
+            await using (var stamp = connection.CreateCommand())
+            {
+                stamp.Transaction = tx;
+                stamp.CommandText =
+                    "SELECT generation FROM collection_generations WHERE collection_id = $c";
+                var pc = stamp.Parameters.Add("$c", SqliteType.Text);
+                foreach (var collection in touched)
+                {
+                    pc.Value = collection.ToString();
+                    previousStamps[collection] = await stamp.ExecuteScalarAsync(ct) is long s ? s : 0L;
+                }
+                stamp.CommandText =
+                    "INSERT INTO collection_generations(collection_id, generation) VALUES ($c, $g) " +
+                    "ON CONFLICT(collection_id) DO UPDATE SET generation = excluded.generation";
+                stamp.Parameters.AddWithValue("$g", newGeneration);
+                foreach (var collection in touched)
+                {
+                    pc.Value = collection.ToString();
+                    await stamp.ExecuteNonQueryAsync(ct);
+                }
+            }
+            await ExecuteAsync(connection, tx, "UPDATE meta SET value = $g WHERE key = 'generation'", ct, ("$g", newGeneration));
+            await tx.CommitAsync(ct);
+
+            await _vectors.ApplyAsync(documentId, previousStamps, added, generation, newGeneration, dimensions);
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+    }
+
+    private void InitializeSchema()
+    {
+        using var connection = new SqliteConnection(_connectionString);
+        connection.Open();
+        using (var wal = connection.CreateCommand())
+        {
+            wal.CommandText = "PRAGMA journal_mode = WAL";
+            var mode = wal.ExecuteScalar() as string;
+            if (!string.Equals(mode, "wal", StringComparison.OrdinalIgnoreCase))
+            {
+                _logger.LogWarning("The chunk index {Path} could not switch to WAL mode (journal mode {Mode}).", DatabasePath, mode);
+            }
+        }
+        ConfigureConnection(connection);
+        using var tx = connection.BeginTransaction(deferred: false);
+        using var cmd = connection.CreateCommand();
+        cmd.Transaction = tx;
+        cmd.CommandText = """
+            CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value);
+            INSERT OR IGNORE INTO meta(key, value) VALUES ('schema_version', 1), ('generation', 0);
+            CREATE TABLE IF NOT EXISTS chunks (
+                seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                id TEXT NOT NULL UNIQUE,
+                document_id TEXT NOT NULL,
+                collection_id TEXT NOT NULL,
+                document_name TEXT NOT NULL,
+                ordinal INTEGER NOT NULL,
+                page_start INTEGER NOT NULL,
+                page_end INTEGER NOT NULL,
+                heading_path TEXT NULL,
+                char_start INTEGER NOT NULL,
+                char_end INTEGER NOT NULL,
+                text TEXT NOT NULL,
+                vector BLOB NULL);
+            CREATE INDEX IF NOT EXISTS ix_chunks_document ON chunks(document_id, ordinal);
+            CREATE INDEX IF NOT EXISTS ix_chunks_collection ON chunks(collection_id);
+            CREATE VIRTUAL TABLE IF NOT EXISTS chunks_fts USING fts5(
+                text, heading, document_name,
+                content = '', contentless_delete = 1,
+                tokenize = 'porter unicode61 remove_diacritics 2');
+            CREATE TABLE IF NOT EXISTS collection_generations (
+                collection_id TEXT PRIMARY KEY,
+                generation INTEGER NOT NULL);
+            """;
+        cmd.ExecuteNonQuery();
+        tx.Commit();
+    }
+
+    private async Task<SqliteConnection> OpenAsync(CancellationToken ct)
+    {
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        var connection = new SqliteConnection(_connectionString);
+        try
+        {
+            await connection.OpenAsync(ct);
+            ConfigureConnection(connection);
+            return connection;
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
+    }
+
+    private void ConfigureConnection(SqliteConnection connection)
+    {
+        using var cmd = connection.CreateCommand();
+        cmd.CommandText = string.Create(CultureInfo.InvariantCulture,
+            $"PRAGMA busy_timeout = {(long)_busyTimeout.TotalMilliseconds}; PRAGMA synchronous = NORMAL;");
+        cmd.ExecuteNonQuery();
+    }
+
+    private static async Task<(long Generation, int? Dimensions)> ReadMetaAsync(SqliteConnection connection, SqliteTransaction tx, CancellationToken ct)
+    {
+        await using var cmd = connection.CreateCommand();
+        cmd.Transaction = tx;
+        cmd.CommandText = "SELECT key, value FROM meta WHERE key IN ('generation', 'dimensions')";
+        long generation = 0;
+        int? dimensions = null;
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            if (reader.IsDBNull(1)) continue;
+            if (reader.GetString(0) == "generation") generation = reader.GetInt64(1);
+            else dimensions = reader.GetInt32(1);
+        }
+        return (generation, dimensions);
+    }
+
+    private static async Task ExecuteAsync(SqliteConnection connection, SqliteTransaction tx, string sql, CancellationToken ct,
+        params (string Name, object Value)[] parameters)
+    {
+        await using var cmd = connection.CreateCommand();
+        cmd.Transaction = tx;
+        cmd.CommandText = sql;
+        foreach (var (name, value) in parameters) cmd.Parameters.AddWithValue(name, value);
+        await cmd.ExecuteNonQueryAsync(ct);
+    }
+
+    /// <summary>Adds one parameter per value and returns the placeholder list ("$c0, $c1, ...").</summary>
+    private static string InList<T>(SqliteCommand cmd, string prefix, IEnumerable<T> values)
+    {
+        var sb = new StringBuilder();
+        var i = 0;
+        foreach (var value in values)
+        {
+            var name = string.Create(CultureInfo.InvariantCulture, $"{prefix}{i++}");
+            if (sb.Length > 0) sb.Append(", ");
+            sb.Append(name);
+            // Guids are bound as their canonical text (the column holds text), never as Microsoft.Data.Sqlite's blob default.
+            cmd.Parameters.AddWithValue(name, value is Guid g ? g.ToString() : (object)value!);
+        }
+        return sb.ToString();
+    }
+
+    private static IndexedChunk ReadChunk(SqliteDataReader r) => new(
+        Id: r.GetString(1),
+        DocumentId: Guid.Parse(r.GetString(2)),
+        CollectionId: Guid.Parse(r.GetString(3)),
+        DocumentName: r.GetString(4),
+        Ordinal: r.GetInt32(5),
+        PageStart: r.GetInt32(6),
+        PageEnd: r.GetInt32(7),
+        HeadingPath: r.IsDBNull(8) ? null : r.GetString(8),
+        CharStart: r.GetInt32(9),
+        CharEnd: r.GetInt32(10),
+        Text: r.GetString(11));
+}
+
+/// <summary>Where the embedded index keeps its file, and how long a write waits for another process's lock.</summary>
+public sealed class EmbeddedChunkIndexOptions
+{
+    /// <summary>Path of the SQLite file, e.g. <c>{DataPath}/index/chunks.db</c>; its folder is created.</summary>
+    public string DatabasePath { get; set; } = "";
+
+    /// <summary>How long an operation waits for another connection's lock before failing.</summary>
+    public TimeSpan BusyTimeout { get; set; } = TimeSpan.FromSeconds(30);
+}

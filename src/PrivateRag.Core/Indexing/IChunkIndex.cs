@@ -1,0 +1,55 @@
+namespace PrivateRag.Core.Indexing;
+
+/// <summary>
+/// The chunk index: text for lexical search, optional vectors for dense search, and the collection id that
+/// permission filters apply to. Every search takes the set of collections the caller may read and applies it
+/// inside the query, never afterwards.
+/// </summary>
+public interface IChunkIndex
+{
+    /// <summary>Replaces every chunk of one document in one step, so no search ever sees both versions.</summary>
+    Task ReplaceDocumentAsync(Guid documentId, IReadOnlyList<IndexedChunk> chunks, CancellationToken ct = default);
+
+    Task DeleteDocumentAsync(Guid documentId, CancellationToken ct = default);
+
+    Task<IReadOnlyList<ChunkHit>> SearchLexicalAsync(string query, IndexFilter filter, int top, CancellationToken ct = default);
+
+    Task<IReadOnlyList<ChunkHit>> SearchDenseAsync(ReadOnlyMemory<float> vector, IndexFilter filter, int top, CancellationToken ct = default);
+
+    /// <summary>Chunks by id, only those inside the filter.</summary>
+    Task<IReadOnlyList<IndexedChunk>> GetAsync(IReadOnlyCollection<string> chunkIds, IndexFilter filter, CancellationToken ct = default);
+
+    /// <summary>All chunks of one document in reading order, only when the document is inside the filter.</summary>
+    Task<IReadOnlyList<IndexedChunk>> GetDocumentChunksAsync(Guid documentId, IndexFilter filter, CancellationToken ct = default);
+
+    Task<IndexStats> GetStatsAsync(CancellationToken ct = default);
+}
+
+/// <summary>The collections a query may see. Empty means nothing is visible.</summary>
+public sealed record IndexFilter(IReadOnlyCollection<Guid> CollectionIds)
+{
+    public static IndexFilter For(params Guid[] ids) => new(ids);
+}
+
+/// <summary>One passage with its provenance. Vector is null when no embedding model is configured.</summary>
+public sealed record IndexedChunk(
+    string Id,
+    Guid DocumentId,
+    Guid CollectionId,
+    string DocumentName,
+    int Ordinal,
+    int PageStart,
+    int PageEnd,
+    string? HeadingPath,
+    int CharStart,
+    int CharEnd,
+    string Text,
+    float[]? Vector = null)
+{
+    /// <summary>Deterministic id: a re-run of the same document overwrites instead of duplicating.</summary>
+    public static string MakeId(Guid documentId, int ordinal) => $"{documentId:N}-{ordinal:D5}";
+}
+
+public sealed record ChunkHit(IndexedChunk Chunk, double Score);
+
+public sealed record IndexStats(long Chunks, long Documents, int? VectorDimensions);

@@ -1,0 +1,77 @@
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using PrivateRag.Core.Indexing;
+
+namespace PrivateRag.Core.Retrieval;
+
+/// <summary>
+/// Lexical (BM25) search, plus dense search when an embedding generator is registered, fused by reciprocal rank,
+/// with near-duplicate passages removed. Both searches use the same permission filter, built from the request's
+/// collections, inside the index queries.
+/// </summary>
+public sealed class HybridRetriever(
+    IChunkIndex index,
+    IOptions<RetrievalOptions> options,
+    IServiceProvider services,
+    ILogger<HybridRetriever> logger) : IRetriever
+{
+    /// <summary>Upper bound on results per search, whatever the request asks.</summary>
+    public const int MaxTop = 200;
+
+    private readonly Lazy<IEmbeddingGenerator<string, Embedding<float>>?> _generator =
+        new(() => services.GetService<IEmbeddingGenerator<string, Embedding<float>>>());
+
+    private static readonly EmbeddingGenerationOptions QueryEmbedding = new()
+    {
+        AdditionalProperties = new() { ["input_type"] = "query" },
+    };
+
+    public bool IsHybrid => _generator.Value is not null;
+
+    public async Task<IReadOnlyList<SearchResult>> SearchAsync(SearchRequest request, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var o = options.Value;
+        var top = Math.Min(request.Top > 0 ? request.Top : o.Top, MaxTop);
+        if (string.IsNullOrWhiteSpace(request.Query) || request.CollectionIds is not { Count: > 0 }) return [];
+
+        var filter = new IndexFilter(request.CollectionIds.Distinct().ToArray());
+        // Extra candidates leave room for the near-duplicates that are removed.
+        var candidates = Math.Max(o.CandidatesPerRetriever, top * 2);
+
+        // Lexical search runs on the thread pool while the query is embedded (SQLite calls are synchronous).
+        var lexicalTask = Task.Run(() => index.SearchLexicalAsync(request.Query, filter, candidates, ct), ct);
+        var dense = await SearchDenseAsync(request.Query, filter, candidates, ct);
+        var lexical = (await lexicalTask).Where(h => h.Score >= o.MinLexicalScore).ToList();
+
+        IEnumerable<SearchResult> ranked;
+        if (dense is null)
+        {
+            var best = lexical.Count > 0 ? lexical.Max(h => h.Score) : 0;
+            ranked = lexical.Select(h => new SearchResult(h.Chunk, best > 0 ? h.Score / best : 0, h.Score, null));
+        }
+        else
+        {
+            ranked = RankFusion.Fuse(lexical, dense, o.RrfK);
+        }
+        return RankFusion.RemoveNearDuplicates(ranked, top);
+    }
+
+    /// <summary>The dense hits, or null when there is no generator or the dense path failed (logged; lexical only).</summary>
+    private async Task<IReadOnlyList<ChunkHit>?> SearchDenseAsync(string query, IndexFilter filter, int candidates, CancellationToken ct)
+    {
+        if (_generator.Value is not { } generator) return null;
+        try
+        {
+            var vector = await generator.GenerateVectorAsync(query, QueryEmbedding, ct);
+            return await index.SearchDenseAsync(vector, filter, candidates, ct);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            logger.LogWarning(e, "Dense retrieval failed; answering this search from lexical results only.");
+            return null;
+        }
+    }
+}

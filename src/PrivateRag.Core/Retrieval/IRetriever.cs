@@ -1,0 +1,23 @@
+using PrivateRag.Core.Indexing;
+
+namespace PrivateRag.Core.Retrieval;
+
+/// <summary>A search over the collections the caller may read. <paramref name="Top"/> &lt;= 0 means the configured default.</summary>
+public sealed record SearchRequest(string Query, IReadOnlyCollection<Guid> CollectionIds, int Top = 8);
+
+/// <summary>
+/// One passage found. <see cref="Score"/> orders results and is only comparable within one search: for a hybrid
+/// search it is the reciprocal-rank-fusion score (sum of 1 / (RrfK + rank) over the retrievers that found the
+/// chunk); for a lexical-only search it is the BM25 score divided by the best BM25 score of this search (the
+/// best hit is 1.0). <see cref="LexicalScore"/> is the raw BM25 score and <see cref="DenseScore"/> the cosine
+/// similarity, each null when that retriever did not return the chunk.
+/// </summary>
+public sealed record SearchResult(IndexedChunk Chunk, double Score, double? LexicalScore, double? DenseScore);
+
+public interface IRetriever
+{
+    /// <summary>True when an embedding generator is available, so searches combine lexical and dense results.</summary>
+    bool IsHybrid { get; }
+
+    Task<IReadOnlyList<SearchResult>> SearchAsync(SearchRequest request, CancellationToken ct = default);
+}

@@ -1,0 +1,100 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
+using PrivateRag.Core.Domain;
+
+namespace PrivateRag.Core.Storage;
+
+/// <summary>Metadata: collections and their grants, documents, ingestion jobs, accounts, keys and conversations.</summary>
+public sealed class PrivateRagDbContext(DbContextOptions<PrivateRagDbContext> options) : DbContext(options)
+{
+    public DbSet<Collection> Collections => Set<Collection>();
+    public DbSet<CollectionGrant> CollectionGrants => Set<CollectionGrant>();
+    public DbSet<Document> Documents => Set<Document>();
+    public DbSet<IngestionJob> IngestionJobs => Set<IngestionJob>();
+    public DbSet<UserAccount> Users => Set<UserAccount>();
+    public DbSet<UserGroup> UserGroups => Set<UserGroup>();
+    public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
+    public DbSet<Conversation> Conversations => Set<Conversation>();
+    public DbSet<ConversationTurn> ConversationTurns => Set<ConversationTurn>();
+
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
+    {
+        // SQLite has no ordered date type: store UTC ticks so ORDER BY and lease comparisons work in SQL.
+        configurationBuilder.Properties<DateTimeOffset>().HaveConversion<UtcTicksConverter>();
+        configurationBuilder.Properties<DateTimeOffset?>().HaveConversion<UtcTicksConverter>();
+    }
+
+    protected override void OnModelCreating(ModelBuilder b)
+    {
+        b.Entity<Collection>(e =>
+        {
+            e.Property(c => c.Name).HasMaxLength(200);
+            e.HasIndex(c => c.Name).IsUnique();
+            e.HasMany(c => c.Grants).WithOne().HasForeignKey(g => g.CollectionId).OnDelete(DeleteBehavior.Cascade);
+        });
+        b.Entity<CollectionGrant>(e =>
+        {
+            e.Property(g => g.Kind).HasConversion<string>().HasMaxLength(16);
+            e.Property(g => g.Principal).HasMaxLength(256);
+            e.HasIndex(g => new { g.CollectionId, g.Kind, g.Principal }).IsUnique();
+        });
+        b.Entity<Document>(e =>
+        {
+            e.Property(d => d.Name).HasMaxLength(1024);
+            e.Property(d => d.ContentHash).HasMaxLength(64);
+            e.Property(d => d.MediaType).HasMaxLength(200);
+            e.Property(d => d.Status).HasConversion<string>().HasMaxLength(16);
+            e.Property(d => d.FailureReason).HasConversion<string>().HasMaxLength(16);
+            e.Property(d => d.Stage).HasMaxLength(32);
+            // The same bytes in the same collection are one document.
+            e.HasIndex(d => new { d.CollectionId, d.ContentHash }).IsUnique();
+            e.HasIndex(d => d.ContentHash);
+            e.HasOne<Collection>().WithMany().HasForeignKey(d => d.CollectionId).OnDelete(DeleteBehavior.Cascade);
+        });
+        b.Entity<IngestionJob>(e =>
+        {
+            e.Property(j => j.State).HasConversion<string>().HasMaxLength(16);
+            e.Property(j => j.LeasedBy).HasMaxLength(200);
+            e.HasIndex(j => new { j.State, j.AvailableAt });
+            e.HasIndex(j => j.DocumentId);
+            e.HasOne<Document>().WithMany().HasForeignKey(j => j.DocumentId).OnDelete(DeleteBehavior.Cascade);
+        });
+        b.Entity<UserAccount>(e =>
+        {
+            e.ToTable("Users");
+            e.Property(u => u.UserName).HasMaxLength(256);
+            e.HasIndex(u => u.UserName).IsUnique();
+            e.Property(u => u.Role).HasMaxLength(16);
+            e.HasMany(u => u.Groups).WithOne().HasForeignKey(g => g.UserId).OnDelete(DeleteBehavior.Cascade);
+        });
+        b.Entity<UserGroup>(e =>
+        {
+            e.HasKey(g => new { g.UserId, g.Group });
+            e.Property(g => g.Group).HasMaxLength(256);
+        });
+        b.Entity<ApiKey>(e =>
+        {
+            e.Property(k => k.Hash).HasMaxLength(128);
+            e.HasIndex(k => k.Hash).IsUnique();
+            e.Property(k => k.Prefix).HasMaxLength(16);
+            e.Property(k => k.Role).HasMaxLength(16);
+            e.HasOne<UserAccount>().WithMany().HasForeignKey(k => k.UserId).OnDelete(DeleteBehavior.Cascade);
+        });
+        b.Entity<Conversation>(e =>
+        {
+            e.Property(c => c.Owner).HasMaxLength(256);
+            e.Property(c => c.Title).HasMaxLength(200);
+            e.HasIndex(c => new { c.Owner, c.UpdatedAt });
+            e.HasMany(c => c.Turns).WithOne().HasForeignKey(t => t.ConversationId).OnDelete(DeleteBehavior.Cascade);
+        });
+        b.Entity<ConversationTurn>(e =>
+        {
+            e.Property(t => t.Role).HasConversion<string>().HasMaxLength(16);
+            e.Property(t => t.Mode).HasMaxLength(200);
+            e.HasIndex(t => new { t.ConversationId, t.CreatedAt });
+        });
+    }
+
+    private sealed class UtcTicksConverter() : ValueConverter<DateTimeOffset, long>(
+        v => v.UtcTicks, v => new DateTimeOffset(v, TimeSpan.Zero));
+}

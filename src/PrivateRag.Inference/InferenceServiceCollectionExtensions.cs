@@ -1,0 +1,122 @@
+using System.ClientModel;
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using OpenAI;
+using PrivateRag.Inference.Local;
+
+namespace PrivateRag.Inference;
+
+public static class InferenceServiceCollectionExtensions
+{
+    private const string ChatModelKey = "PrivateRag.Inference.Chat";
+    private const string EmbeddingModelKey = "PrivateRag.Inference.Embedding";
+
+    /// <summary>Registers the model capabilities configured under <c>Models</c>; see <see cref="AddPrivateRagInference(IServiceCollection, IConfiguration)"/>.</summary>
+    public static IHostApplicationBuilder AddPrivateRagInference(this IHostApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.AddPrivateRagInference(builder.Configuration);
+        return builder;
+    }
+
+    /// <summary>
+    /// Registers <see cref="ModelsOptions"/> (validated on start) and <see cref="InferenceStatus"/>, and for each
+    /// configured capability: <see cref="IEmbeddingGenerator{TInput,TEmbedding}"/> of string / <see cref="Embedding{T}"/>
+    /// when <c>Models:Embedding</c> has a Path or Endpoint, <see cref="IChatClient"/> when <c>Models:Chat</c> has, and
+    /// <see cref="ITokenizer"/> when either model is local. Unconfigured capabilities register nothing: resolve them
+    /// with <c>GetService</c> and degrade. A Path runs the GGUF in-process (loaded on first use), an Endpoint calls
+    /// an OpenAI-compatible server.
+    /// </summary>
+    public static IServiceCollection AddPrivateRagInference(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(configuration);
+
+        services.AddOptions<ModelsOptions>()
+            .Bind(configuration.GetSection(ModelsOptions.Section))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ModelsOptions>, ModelsOptionsValidator>());
+        services.TryAddSingleton(sp => new InferenceStatus(sp.GetRequiredService<IOptions<ModelsOptions>>().Value));
+
+        // Which services exist is decided from configuration now; their settings come from the validated options.
+        var configured = configuration.GetSection(ModelsOptions.Section).Get<ModelsOptions>() ?? new ModelsOptions();
+
+        if (configured.Chat.IsConfigured)
+        {
+            if (configured.Chat.IsLocal)
+            {
+                services.AddKeyedSingleton(ChatModelKey, (sp, _) => new LocalModel(
+                    Models(sp).Chat, sp.GetRequiredService<InferenceStatus>().Chat, sp.GetRequiredService<ILoggerFactory>()));
+                services.AddSingleton(sp => new SerialTokenGenerator(
+                    sp.GetRequiredKeyedService<LocalModel>(ChatModelKey), sp.GetRequiredService<ILogger<SerialTokenGenerator>>()));
+                services.AddSingleton<IChatClient>(sp => new LocalChatClient(
+                    sp.GetRequiredKeyedService<LocalModel>(ChatModelKey),
+                    sp.GetRequiredService<SerialTokenGenerator>(),
+                    Models(sp).Chat,
+                    sp.GetRequiredService<InferenceStatus>().Chat.ModelName,
+                    sp.GetRequiredService<ILogger<LocalChatClient>>()));
+            }
+            else
+            {
+                services.AddSingleton<IChatClient>(sp =>
+                {
+                    var chat = Models(sp).Chat;
+                    sp.GetRequiredService<InferenceStatus>().Chat.MarkLoaded();
+                    return new RemoteChatClient(OpenAIClientFor(chat).GetChatClient(chat.ModelName).AsIChatClient(), chat);
+                });
+            }
+        }
+
+        if (configured.Embedding.IsConfigured)
+        {
+            if (configured.Embedding.IsLocal)
+            {
+                services.AddKeyedSingleton(EmbeddingModelKey, (sp, _) => new LocalModel(
+                    Models(sp).Embedding, sp.GetRequiredService<InferenceStatus>().Embedding, sp.GetRequiredService<ILoggerFactory>()));
+                services.AddSingleton(sp => new LocalEmbeddingGenerator(
+                    sp.GetRequiredKeyedService<LocalModel>(EmbeddingModelKey),
+                    sp.GetRequiredService<InferenceStatus>().Embedding,
+                    sp.GetRequiredService<ILogger<LocalEmbeddingGenerator>>()));
+            }
+
+            services.AddSingleton<IEmbeddingGenerator<string, Embedding<float>>>(sp =>
+            {
+                var embedding = Models(sp).Embedding;
+                var status = sp.GetRequiredService<InferenceStatus>().Embedding;
+                IEmbeddingGenerator<string, Embedding<float>> inner = embedding.IsLocal
+                    ? sp.GetRequiredService<LocalEmbeddingGenerator>()
+                    : OpenAIClientFor(embedding).GetEmbeddingClient(embedding.ModelName).AsIEmbeddingGenerator();
+                // Local: the container owns (and disposes) the inner generator; remote: this wrapper does.
+                return new PurposeEmbeddingGenerator(embedding.IsLocal ? new NonDisposing(inner) : inner, embedding, status);
+            });
+        }
+
+        var tokenizerModel = configured.Chat.IsLocal ? ChatModelKey : configured.Embedding.IsLocal ? EmbeddingModelKey : null;
+        if (tokenizerModel is not null)
+            services.AddSingleton<ITokenizer>(sp => new LocalTokenizer(sp.GetRequiredKeyedService<LocalModel>(tokenizerModel)));
+
+        return services;
+    }
+
+    private static ModelsOptions Models(IServiceProvider services) => services.GetRequiredService<IOptions<ModelsOptions>>().Value;
+
+    private static OpenAIClient OpenAIClientFor(ModelOptions model) => new(
+        // OpenAI-compatible servers without authentication still need a non-empty key on the wire.
+        new ApiKeyCredential(string.IsNullOrWhiteSpace(model.ApiKey) ? "unused" : model.ApiKey),
+        new OpenAIClientOptions { Endpoint = new Uri(model.Endpoint!) });
+
+    /// <summary>Keeps a wrapper from disposing an inner generator the container already disposes.</summary>
+    private sealed class NonDisposing(IEmbeddingGenerator<string, Embedding<float>> inner)
+        : DelegatingEmbeddingGenerator<string, Embedding<float>>(inner)
+    {
+        protected override void Dispose(bool disposing)
+        {
+        }
+    }
+}

@@ -1,0 +1,81 @@
+namespace PrivateRag.Inference;
+
+/// <summary>What each model capability is and whether it is on, for health checks and the UI.</summary>
+public sealed class InferenceStatus
+{
+    internal InferenceStatus(ModelsOptions options)
+    {
+        Chat = new ModelCapabilityStatus(ModelCapability.Chat, options.Chat);
+        Embedding = new ModelCapabilityStatus(ModelCapability.Embedding, options.Embedding);
+        Reranker = new ModelCapabilityStatus(ModelCapability.Reranker, options.Reranker);
+    }
+
+    public ModelCapabilityStatus Chat { get; }
+
+    public ModelCapabilityStatus Embedding { get; }
+
+    /// <summary>Configuration only: no reranker is served by this project yet.</summary>
+    public ModelCapabilityStatus Reranker { get; }
+
+    public IReadOnlyList<ModelCapabilityStatus> All => [Chat, Embedding, Reranker];
+}
+
+public static class ModelCapability
+{
+    public const string Chat = "chat";
+    public const string Embedding = "embedding";
+    public const string Reranker = "reranker";
+}
+
+public static class ModelSource
+{
+    /// <summary>A GGUF file run in this process.</summary>
+    public const string Local = "local";
+
+    /// <summary>An OpenAI-compatible server.</summary>
+    public const string Remote = "remote";
+}
+
+public sealed class ModelCapabilityStatus
+{
+    private volatile bool _isLoaded;
+    private int _embeddingDimensions;
+
+    internal ModelCapabilityStatus(string capability, ModelOptions options)
+    {
+        Capability = capability;
+        IsConfigured = options.IsConfigured;
+        if (!IsConfigured) return;
+
+        Source = options.IsLocal ? ModelSource.Local : ModelSource.Remote;
+        ModelName = !string.IsNullOrWhiteSpace(options.ModelName) ? options.ModelName
+            : options.IsLocal ? System.IO.Path.GetFileName(options.Path) : null;
+        ContextSize = options.ContextSize;
+    }
+
+    /// <summary>One of <see cref="ModelCapability"/>.</summary>
+    public string Capability { get; }
+
+    public bool IsConfigured { get; }
+
+    /// <summary><see cref="ModelSource.Local"/>, <see cref="ModelSource.Remote"/>, or null when not configured.</summary>
+    public string? Source { get; }
+
+    public string? ModelName { get; }
+
+    public uint? ContextSize { get; }
+
+    /// <summary>Local: the weights are in memory. Remote: a request has succeeded.</summary>
+    public bool IsLoaded => _isLoaded;
+
+    /// <summary>Known once the model is loaded (local) or has answered once (remote).</summary>
+    public int? EmbeddingDimensions => _embeddingDimensions > 0 ? _embeddingDimensions : null;
+
+    internal void MarkLoaded() => _isLoaded = true;
+
+    internal void SetEmbeddingDimensions(int dimensions)
+    {
+        Volatile.Write(ref _embeddingDimensions, dimensions);
+        _isLoaded = true;
+    }
+}

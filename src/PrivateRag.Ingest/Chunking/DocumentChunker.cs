@@ -1,0 +1,188 @@
+using PrivateRag.Ingest.Readers;
+
+namespace PrivateRag.Ingest.Chunking;
+
+/// <summary>
+/// Cuts an extracted document into chunks that follow its structure. A heading starts a new chunk when the current
+/// one has content; paragraphs (and table rows) are kept whole when they fit the TargetTokens budget; a longer
+/// paragraph is split at sentence boundaries (then line breaks, then between words; inside a "word" only when one
+/// word alone exceeds the budget). When a chunk is closed because it is full, its trailing sentences of up to
+/// OverlapTokens are repeated at the start of the next chunk of the same section. Same input, same chunks.
+/// </summary>
+public sealed class DocumentChunker(ChunkingOptions options, ITokenCounter counter)
+{
+    private readonly ChunkingOptions _options = options ?? throw new ArgumentNullException(nameof(options));
+    private readonly ITokenCounter _counter = counter ?? throw new ArgumentNullException(nameof(counter));
+
+    public IReadOnlyList<ChunkDraft> Chunk(ExtractedDocument document)
+    {
+        ArgumentNullException.ThrowIfNull(document);
+        var target = Math.Max(1, _options.TargetTokens);
+        var max = Math.Max(target, _options.MaxTokens);
+        var overlap = Math.Clamp(_options.OverlapTokens, 0, target / 2);
+
+        var full = ExtractedDocumentText.Build(document);
+        var builder = new Builder(full.Text, target, max, overlap);
+        var headings = new string?[6];
+        string? path = null;
+        for (var b = 0; b < document.Blocks.Count; b++)
+        {
+            var block = document.Blocks[b];
+            var offset = full.BlockStarts[b];
+            var page = Math.Max(1, block.Page);
+            if (block.Kind == BlockKind.Heading)
+            {
+                var level = Math.Clamp(block.HeadingLevel, 1, 6);
+                headings[level - 1] = block.Text.Trim();
+                for (var deeper = level; deeper < headings.Length; deeper++) headings[deeper] = null;
+                var parts = headings.Where(h => !string.IsNullOrEmpty(h)).ToList();
+                path = parts.Count == 0 ? null : string.Join(" > ", parts);
+                builder.AddHeading(Units(block, offset, page, path, target, isHeading: true));
+            }
+            else
+            {
+                builder.AddParagraph(Units(block, offset, page, path, target, isHeading: false));
+            }
+        }
+        builder.Finish();
+        return builder.Chunks;
+    }
+
+    /// <summary>The block as sentence-sized units (table rows for tables), each within the target budget.</summary>
+    private List<Unit> Units(ExtractedBlock block, int offset, int page, string? path, int target, bool isHeading)
+    {
+        var text = block.Text;
+        var whole = new Segment(0, text.Length);
+        var pieces = new List<Segment>();
+        var first = block.Kind == BlockKind.Table ? TextSegmenter.Lines(text, whole)
+            : isHeading ? [whole]
+            : TextSegmenter.Sentences(text);
+        foreach (var piece in first)
+        {
+            if (Cost(text, piece) <= target) { pieces.Add(piece); continue; }
+            foreach (var line in TextSegmenter.Lines(text, piece))
+            {
+                if (Cost(text, line) <= target) pieces.Add(line);
+                else pieces.AddRange(TextSegmenter.WordWindows(text, line, target, _counter));
+            }
+        }
+        return [.. pieces.Select(p => new Unit(offset + p.Start, offset + p.End, page, Cost(text, p), isHeading, path))];
+    }
+
+    private int Cost(string text, Segment s) => _counter.Count(text[s.Start..s.End]);
+
+    private sealed record Unit(int Start, int End, int Page, int Tokens, bool IsHeading, string? Path)
+    {
+        public bool Carried { get; init; }
+    }
+
+    private sealed class Builder(string text, int target, int max, int overlap)
+    {
+        private readonly List<Unit> _current = [];
+        private int _tokens;
+
+        public List<ChunkDraft> Chunks { get; } = [];
+
+        private bool HasContent => _current.Any(u => !u.Carried && !u.IsHeading);
+
+        private bool HasOwnUnits => _current.Any(u => !u.Carried);
+
+        public void AddHeading(List<Unit> units)
+        {
+            if (HasContent) Emit(carryOverlap: false);
+            else DropCarried();
+            foreach (var unit in units)
+            {
+                if (_current.Count > 0 && _tokens + unit.Tokens > target) Emit(carryOverlap: false);
+                Append(unit);
+            }
+        }
+
+        public void AddParagraph(List<Unit> units)
+        {
+            if (units.Count == 0) return;
+            var total = units.Sum(u => u.Tokens);
+            if (_tokens + total <= target)
+            {
+                units.ForEach(Append);
+                return;
+            }
+            if (total <= target)
+            {
+                // Keep the paragraph whole: start a new chunk rather than splitting it.
+                if (HasContent) Emit(carryOverlap: true);
+                MakeRoom(total);
+                units.ForEach(Append);
+                return;
+            }
+            foreach (var unit in units)
+            {
+                if (_tokens + unit.Tokens > target && HasContent) Emit(carryOverlap: true);
+                MakeRoom(unit.Tokens);
+                Append(unit);
+            }
+        }
+
+        public void Finish()
+        {
+            if (HasOwnUnits) Emit(carryOverlap: false);
+            _current.Clear();
+        }
+
+        private void Append(Unit unit)
+        {
+            _current.Add(unit);
+            _tokens += unit.Tokens;
+        }
+
+        /// <summary>Drops carried overlap (then closes a headings-only chunk) until <paramref name="tokens"/> more fit under MaxTokens.</summary>
+        private void MakeRoom(int tokens)
+        {
+            while (_tokens + tokens > max && _current.Count > 0 && _current[0].Carried)
+            {
+                _tokens -= _current[0].Tokens;
+                _current.RemoveAt(0);
+            }
+            if (_tokens + tokens > max && HasOwnUnits) Emit(carryOverlap: false);
+        }
+
+        private void DropCarried()
+        {
+            _current.RemoveAll(u => u.Carried);
+            _tokens = _current.Sum(u => u.Tokens);
+        }
+
+        private void Emit(bool carryOverlap)
+        {
+            if (_current.Count == 0) return;
+            var start = _current[0].Start;
+            var end = _current[^1].End;
+            Chunks.Add(new ChunkDraft(
+                Chunks.Count,
+                text[start..end],
+                _current.Min(u => u.Page),
+                _current.Max(u => u.Page),
+                _current[^1].Path,
+                start,
+                end));
+
+            var carried = new List<Unit>();
+            if (carryOverlap && overlap > 0)
+            {
+                var budget = overlap;
+                for (var i = _current.Count - 1; i >= 0; i--)
+                {
+                    var unit = _current[i];
+                    if (unit.IsHeading || unit.Tokens > budget) break;
+                    budget -= unit.Tokens;
+                    carried.Insert(0, unit with { Carried = true });
+                }
+                // Never carry the whole chunk: the next one must start with something new.
+                if (carried.Count == _current.Count) carried.Clear();
+            }
+            _current.Clear();
+            _current.AddRange(carried);
+            _tokens = carried.Sum(u => u.Tokens);
+        }
+    }
+}

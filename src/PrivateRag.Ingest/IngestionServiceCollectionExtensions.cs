@@ -1,0 +1,36 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using PrivateRag.Ingest.Chunking;
+using PrivateRag.Ingest.Pipeline;
+using PrivateRag.Ingest.Readers;
+
+namespace PrivateRag.Ingest;
+
+public static class IngestionServiceCollectionExtensions
+{
+    /// <summary>Readers, chunker and pipeline; with <paramref name="runWorkers"/> also the background workers.</summary>
+    public static IHostApplicationBuilder AddPrivateRagIngestion(this IHostApplicationBuilder builder, bool runWorkers = true)
+    {
+        builder.Services.AddPrivateRagIngestion(builder.Configuration, runWorkers);
+        return builder;
+    }
+
+    public static IServiceCollection AddPrivateRagIngestion(this IServiceCollection services, IConfiguration configuration, bool runWorkers = true)
+    {
+        services.AddOptions<IngestionOptions>().Bind(configuration.GetSection(IngestionOptions.Section))
+            .ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<ChunkingOptions>().Bind(configuration.GetSection(ChunkingOptions.Section));
+        services.AddSingleton<IDocumentReader, PdfReader>();
+        services.AddSingleton<IDocumentReader, DocxReader>();
+        services.AddSingleton<IDocumentReader, PlainTextReader>();
+        services.AddSingleton<IDocumentReader, MarkdownReader>();
+        services.AddSingleton<DocumentReaderRegistry>();
+        services.AddSingleton<ITokenCounter, ApproximateTokenCounter>();
+        services.AddSingleton(sp => new DocumentChunker(sp.GetRequiredService<IOptions<ChunkingOptions>>().Value, sp.GetRequiredService<ITokenCounter>()));
+        services.AddSingleton<IngestionPipeline>();
+        if (runWorkers) services.AddHostedService<IngestionWorker>();
+        return services;
+    }
+}

@@ -1,0 +1,19 @@
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using PrivateRag.Core;
+using PrivateRag.Core.Storage;
+using PrivateRag.Inference;
+using PrivateRag.Ingest;
+
+// A standalone ingestion worker: drains the same queue as the app's in-process workers (leases keep them apart).
+var builder = WebApplication.CreateBuilder(args);
+builder.AddPrivateRagCore();
+builder.AddPrivateRagIngestion();
+builder.AddPrivateRagInference();
+builder.Services.AddHealthChecks().AddCheck("store", () =>
+    Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckResult.Healthy(), tags: ["ready"]);
+
+var app = builder.Build();
+await app.Services.GetRequiredService<StoreMigrator>().MigrateAsync();
+app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
+app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") });
+app.Run();

@@ -1,0 +1,48 @@
+using System.Collections.Frozen;
+using PrivateRag.Core.Domain;
+
+namespace PrivateRag.Ingest.Readers;
+
+/// <summary>Picks the reader for a file by its extension (case-insensitive).</summary>
+public sealed class DocumentReaderRegistry
+{
+    private readonly FrozenDictionary<string, IDocumentReader> _byExtension;
+
+    public DocumentReaderRegistry(IEnumerable<IDocumentReader> readers)
+    {
+        ArgumentNullException.ThrowIfNull(readers);
+        var map = new Dictionary<string, IDocumentReader>(StringComparer.OrdinalIgnoreCase);
+        foreach (var reader in readers)
+        {
+            foreach (var extension in reader.Extensions)
+            {
+                if (!map.TryAdd(extension, reader))
+                {
+                    throw new ArgumentException(
+                        $"Two readers claim the extension '{extension}': {map[extension].GetType().Name} and {reader.GetType().Name}.",
+                        nameof(readers));
+                }
+            }
+        }
+        _byExtension = map.ToFrozenDictionary(StringComparer.OrdinalIgnoreCase);
+        SupportedExtensions = [.. map.Keys.Select(k => k.ToLowerInvariant()).Order(StringComparer.Ordinal)];
+    }
+
+    /// <summary>Lower-case extensions with dot, sorted.</summary>
+    public IReadOnlyCollection<string> SupportedExtensions { get; }
+
+    public bool IsSupported(string fileName) => _byExtension.ContainsKey(ExtensionOf(fileName));
+
+    /// <exception cref="DocumentRejectedException">With <see cref="RejectReason.Unsupported"/> for any other extension.</exception>
+    public IDocumentReader For(string fileName)
+    {
+        var extension = ExtensionOf(fileName);
+        if (_byExtension.TryGetValue(extension, out var reader)) return reader;
+        var what = extension.Length == 0 ? "Files without an extension are" : $"Files of type '{extension}' are";
+        throw new DocumentRejectedException(RejectReason.Unsupported,
+            $"{what} not supported; supported types: {string.Join(", ", SupportedExtensions)}.");
+    }
+
+    private static string ExtensionOf(string fileName) =>
+        Path.GetExtension(fileName ?? "").ToLowerInvariant();
+}

@@ -1,0 +1,29 @@
+namespace PrivateRag.Ingest.Readers;
+
+/// <summary>Turns the bytes of one file format into text blocks in reading order.</summary>
+/// <remarks>
+/// Implementations throw <see cref="DocumentRejectedException"/> for every known failure kind (encrypted, corrupt,
+/// too large, no text) and <see cref="OperationCanceledException"/> when <c>ct</c> is cancelled; any other exception
+/// is a bug. They do not protect against a parser that hangs inside one page or overflows the stack: run untrusted
+/// files in a child process with a timeout for that.
+/// </remarks>
+public interface IDocumentReader
+{
+    /// <summary>Lower-case extensions with dot, e.g. ".pdf".</summary>
+    IReadOnlyCollection<string> Extensions { get; }
+
+    ExtractedDocument Read(Stream content, ReadLimits limits, CancellationToken ct);
+}
+
+/// <summary>Limits one read must stay within; exceeding one rejects the document as <c>TooLarge</c>.</summary>
+public sealed record ReadLimits(int MaxPages = 5000, long MaxExtractedChars = 50_000_000);
+
+public enum BlockKind { Paragraph, Heading, ListItem, Table }
+
+/// <summary>
+/// One block of text in reading order. Page is 1-based (for formats without pages, 1).
+/// HeadingLevel 1..6 for headings, else 0. Table blocks hold one row per line, cells separated by " | ".
+/// </summary>
+public sealed record ExtractedBlock(int Page, BlockKind Kind, string Text, int HeadingLevel = 0);
+
+public sealed record ExtractedDocument(IReadOnlyList<ExtractedBlock> Blocks, int PageCount, string? Title = null);

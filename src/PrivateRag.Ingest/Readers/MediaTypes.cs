@@ -1,0 +1,21 @@
+namespace PrivateRag.Ingest.Readers;
+
+/// <summary>The media type stored with a document, derived from its file name.</summary>
+public static class MediaTypes
+{
+    public const string Pdf = "application/pdf";
+    public const string Docx = "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
+    public const string PlainText = "text/plain";
+    public const string Markdown = "text/markdown";
+    public const string OctetStream = "application/octet-stream";
+
+    public static string FromFileName(string fileName) =>
+        Path.GetExtension(fileName ?? "").ToLowerInvariant() switch
+        {
+            ".pdf" => Pdf,
+            ".docx" => Docx,
+            ".txt" => PlainText,
+            ".md" or ".markdown" => Markdown,
+            _ => OctetStream,
+        };
+}

@@ -1,0 +1,29 @@
+using PrivateRag.Core;
+using PrivateRag.Inference;
+using PrivateRag.Ingest;
+using PrivateRag.Web;
+using PrivateRag.Web.Api;
+
+var builder = WebApplication.CreateBuilder(args);
+builder.AddPrivateRagCore();        // store, blobs, index, retrieval, answering, accounts
+builder.AddPrivateRagIngestion();   // readers, chunking, pipeline, in-process workers
+builder.AddPrivateRagInference();   // IChatClient / IEmbeddingGenerator when models are configured
+builder.AddPrivateRagWeb();         // sign-in, policies, UI, errors, health
+
+var app = builder.Build();
+app.UsePrivateRagWeb();
+app.MapPrivateRagHealth();
+app.MapCollectionsApi();
+app.MapDocumentsApi();
+app.MapSearchApi();
+app.MapChatApi();
+app.MapConversationsApi();
+app.MapAccountsApi();
+app.MapPrivateRagUi();
+app.Run();
+
+namespace PrivateRag.Web
+{
+    /// <summary>Marks this assembly for WebApplicationFactory.</summary>
+    public sealed class WebEntryPoint;
+}

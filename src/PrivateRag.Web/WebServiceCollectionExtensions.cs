@@ -1,0 +1,112 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Options;
+using MudBlazor.Services;
+using PrivateRag.Core.Options;
+using PrivateRag.Web.Auth;
+using PrivateRag.Web.Startup;
+
+namespace PrivateRag.Web;
+
+public static class WebServiceCollectionExtensions
+{
+    /// <summary>Sign-in (cookie for the browser, API keys for scripts), policies, the Blazor UI, errors and health.</summary>
+    public static WebApplicationBuilder AddPrivateRagWeb(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddHostedService<StoreInitializer>();
+        services.AddHttpContextAccessor();
+        services.AddProblemDetails();
+        services.AddExceptionHandler<ErrorMapping>();
+        services.ConfigureHttpJsonOptions(o =>
+        {
+            o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase));
+            o.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.Never;
+        });
+
+        // Keys in the data folder: cookies stay valid across restarts.
+        services.AddDataProtection().SetApplicationName("PrivateRag");
+        services.AddOptions<KeyManagementOptions>().Configure<IOptions<PrivateRagOptions>>((keys, data) =>
+            keys.XmlRepository = new Microsoft.AspNetCore.DataProtection.Repositories.FileSystemXmlRepository(
+                new DirectoryInfo(Path.Combine(data.Value.FullDataPath, "keys")), Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance));
+
+        services.AddAuthentication(AuthSchemes.Smart)
+            .AddPolicyScheme(AuthSchemes.Smart, "Cookie or API key", o => o.ForwardDefaultSelector = context =>
+                ApiKeyAuthenticationHandler.BearerToken(context.Request) is not null ? AuthSchemes.ApiKey : AuthSchemes.Cookie)
+            .AddCookie(AuthSchemes.Cookie, o =>
+            {
+                o.LoginPath = "/login";
+                o.Cookie.Name = "PrivateRag.Auth";
+                o.Cookie.HttpOnly = true;
+                o.Cookie.SameSite = SameSiteMode.Strict;
+                o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+                o.ExpireTimeSpan = TimeSpan.FromDays(7);
+                o.SlidingExpiration = true;
+                // The API answers 401/403; only pages redirect to the sign-in form.
+                o.Events.OnRedirectToLogin = c => ApiAware(c, StatusCodes.Status401Unauthorized);
+                o.Events.OnRedirectToAccessDenied = c => ApiAware(c, StatusCodes.Status403Forbidden);
+            })
+            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(AuthSchemes.ApiKey, null);
+
+        services.AddSingleton<AccessResolver>();
+        services.AddScoped<IAuthorizationHandler, AccessRequirementHandler>();
+        services.AddAuthorizationBuilder()
+            .SetDefaultPolicy(new AuthorizationPolicyBuilder(AuthSchemes.Smart).RequireAuthenticatedUser().AddRequirements(new AccessRequirement(admin: false)).Build())
+            .AddPolicy(Policies.Admin, p => p.AddAuthenticationSchemes(AuthSchemes.Smart).RequireAuthenticatedUser().AddRequirements(new AccessRequirement(admin: true)));
+        services.AddCascadingAuthenticationState();
+        services.AddScoped<CurrentUser>();
+
+        services.AddRazorComponents().AddInteractiveServerComponents();
+        services.AddMudServices();
+
+        services.AddHealthChecks().AddCheck<ReadinessCheck>("store-and-index", tags: ["ready"]);
+        return builder;
+    }
+
+    public static WebApplication UsePrivateRagWeb(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseStaticFiles();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseAntiforgery();
+        return app;
+    }
+
+    public static WebApplication MapPrivateRagHealth(this WebApplication app)
+    {
+        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous();
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") }).AllowAnonymous();
+        return app;
+    }
+
+    public static WebApplication MapPrivateRagUi(this WebApplication app)
+    {
+        app.MapStaticAssets();
+        app.MapRazorComponents<Components.App>().AddInteractiveServerRenderMode();
+        app.MapPost("/account/logout", async (HttpContext http) =>
+        {
+            await http.SignOutAsync(AuthSchemes.Cookie);
+            return TypedResults.LocalRedirect("/login");
+        });
+        return app;
+    }
+
+    private static Task ApiAware(RedirectContext<CookieAuthenticationOptions> context, int status)
+    {
+        if (context.Request.Path.StartsWithSegments("/api"))
+        {
+            context.Response.StatusCode = status;
+            return Task.CompletedTask;
+        }
+        context.Response.Redirect(context.RedirectUri);
+        return Task.CompletedTask;
+    }
+}
