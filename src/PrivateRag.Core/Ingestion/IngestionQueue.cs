@@ -90,7 +90,6 @@ public sealed class IngestionQueue(IDbContextFactory<PrivateRagDbContext> dbFact
             .ExecuteUpdateAsync(s => s
                 .SetProperty(j => j.State, state)
                 .SetProperty(j => j.LastError, error)
-                .SetProperty(j => j.LeaseExpiresAt, (DateTimeOffset?)null)
                 .SetProperty(j => j.AvailableAt, availableAt ?? now), ct);
     }
 }

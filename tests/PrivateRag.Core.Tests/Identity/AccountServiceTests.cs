@@ -1,0 +1,70 @@
+using PrivateRag.Core.Domain;
+using PrivateRag.Core.Identity;
+using PrivateRag.Core.Tests.Support;
+
+namespace PrivateRag.Core.Tests.Identity;
+
+public sealed class AccountServiceTests
+{
+    [Fact]
+    public async Task A_password_is_stored_hashed_and_verifies()
+    {
+        await using var host = await CoreTestHost.StartAsync();
+        var accounts = host.Get<AccountService>();
+        await accounts.AddOrUpdateUserAsync("alice", "admin", ["hr"], "correct horse");
+        Assert.NotNull(await accounts.VerifyPasswordAsync("alice", "correct horse"));
+        Assert.Null(await accounts.VerifyPasswordAsync("alice", "wrong password"));
+        Assert.Null(await accounts.VerifyPasswordAsync("nobody", "correct horse"));
+        Assert.StartsWith("pbkdf2-sha256$", PasswordHashing.Hash("x"));
+    }
+
+    [Fact]
+    public async Task A_removed_group_takes_effect_on_the_next_resolution()
+    {
+        await using var host = await CoreTestHost.StartAsync();
+        var accounts = host.Get<AccountService>();
+        await accounts.AddOrUpdateUserAsync("bob", "user", ["hr", "sales"], "password1");
+        Assert.Contains("hr", (await accounts.ResolveUserAsync("bob"))!.Groups);
+        await accounts.AddOrUpdateUserAsync("bob", "user", ["sales"], null);
+        Assert.DoesNotContain("hr", (await accounts.ResolveUserAsync("bob"))!.Groups);
+    }
+
+    [Fact]
+    public async Task An_api_key_is_kept_only_as_a_hash_acts_as_its_user_and_stops_when_revoked()
+    {
+        await using var host = await CoreTestHost.StartAsync();
+        var accounts = host.Get<AccountService>();
+        await accounts.AddOrUpdateUserAsync("carol", "user", ["finance"], null);
+        var key = await accounts.CreateApiKeyAsync("ci", null, "carol");
+        Assert.StartsWith(ApiKeyHashing.KeyPrefix, key.Secret);
+        var who = await accounts.ResolveApiKeyAsync(key.Secret);
+        Assert.Equal("carol", who!.Subject);
+        Assert.False(who.IsAdmin);
+        Assert.Contains("finance", who.Groups);
+        Assert.NotNull((await accounts.ListApiKeysAsync()).Single().LastUsedAt);
+        Assert.True(await accounts.RevokeApiKeyAsync(key.Info.Id));
+        Assert.Null(await accounts.ResolveApiKeyAsync(key.Secret));
+        Assert.Null(await accounts.ResolveApiKeyAsync("prk_not-a-key"));
+    }
+
+    [Fact]
+    public async Task The_bootstrap_key_is_created_once()
+    {
+        await using var host = await CoreTestHost.StartAsync();
+        var accounts = host.Get<AccountService>();
+        await accounts.EnsureApiKeyAsync("bootstrap", "bootstrap-secret-123456");
+        await accounts.EnsureApiKeyAsync("bootstrap", "bootstrap-secret-123456");
+        Assert.Single(await accounts.ListApiKeysAsync());
+        Assert.True((await accounts.ResolveApiKeyAsync("bootstrap-secret-123456"))!.IsAdmin);
+    }
+
+    [Fact]
+    public async Task Bad_input_gets_a_specific_error()
+    {
+        await using var host = await CoreTestHost.StartAsync();
+        var accounts = host.Get<AccountService>();
+        await Assert.ThrowsAsync<InvalidRequestException>(() => accounts.AddOrUpdateUserAsync("dave", "user", [], "short"));
+        await Assert.ThrowsAsync<ArgumentException>(() => accounts.AddOrUpdateUserAsync("dave", "root", [], null));
+        await Assert.ThrowsAsync<NotFoundException>(() => accounts.CreateApiKeyAsync("k", null, "ghost"));
+    }
+}

@@ -1,0 +1,53 @@
+using PrivateRag.Core.Domain;
+using PrivateRag.Ingest.Readers;
+
+namespace PrivateRag.Ingest.Tests.Readers;
+
+public sealed class RegistryTests
+{
+    [Theory]
+    [InlineData("a.pdf", typeof(PdfReader))]
+    [InlineData("A.PDF", typeof(PdfReader))]
+    [InlineData("report.final.DocX", typeof(DocxReader))]
+    [InlineData("notes.txt", typeof(PlainTextReader))]
+    [InlineData("README.md", typeof(MarkdownReader))]
+    [InlineData("x.markdown", typeof(MarkdownReader))]
+    public void Picks_the_reader_by_extension_ignoring_case(string name, Type expected)
+    {
+        Assert.IsType(expected, Read.Registry.For(name));
+        Assert.True(Read.Registry.IsSupported(name));
+    }
+
+    [Theory]
+    [InlineData("photo.jpg", "'.jpg'")]
+    [InlineData("old.doc", "'.doc'")]
+    [InlineData("Makefile", "without an extension")]
+    public void Unsupported_extension_is_rejected_naming_it_and_the_supported_ones(string name, string named)
+    {
+        var ex = Assert.Throws<DocumentRejectedException>(() => Read.Registry.For(name));
+
+        Assert.Equal(RejectReason.Unsupported, ex.Reason);
+        Assert.Contains(named, ex.Message, StringComparison.Ordinal);
+        Assert.Contains(".docx, .markdown, .md, .pdf, .txt", ex.Message, StringComparison.Ordinal);
+        Assert.False(Read.Registry.IsSupported(name));
+    }
+
+    [Fact]
+    public void Two_readers_for_one_extension_is_a_configuration_error()
+    {
+        Assert.Throws<ArgumentException>(() => new DocumentReaderRegistry([new PdfReader(), new PdfReader()]));
+    }
+
+    [Theory]
+    [InlineData("a.pdf", "application/pdf")]
+    [InlineData("a.DOCX", "application/vnd.openxmlformats-officedocument.wordprocessingml.document")]
+    [InlineData("a.txt", "text/plain")]
+    [InlineData("a.md", "text/markdown")]
+    [InlineData("a.markdown", "text/markdown")]
+    [InlineData("a.exe", "application/octet-stream")]
+    [InlineData("noext", "application/octet-stream")]
+    public void Media_type_follows_the_extension(string name, string mediaType)
+    {
+        Assert.Equal(mediaType, MediaTypes.FromFileName(name));
+    }
+}

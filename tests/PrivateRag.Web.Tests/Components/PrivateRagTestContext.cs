@@ -1,0 +1,119 @@
+using System.Security.Claims;
+using System.Text;
+using Bunit;
+using Bunit.TestDoubles;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using MudBlazor.Services;
+using PrivateRag.Core;
+using PrivateRag.Core.Access;
+using PrivateRag.Core.Collections;
+using PrivateRag.Core.Documents;
+using PrivateRag.Core.Domain;
+using PrivateRag.Core.Identity;
+using PrivateRag.Core.Storage;
+using PrivateRag.Ingest;
+using PrivateRag.Ingest.Pipeline;
+using PrivateRag.Web.Auth;
+
+namespace PrivateRag.Web.Tests.Components;
+
+/// <summary>
+/// bUnit context with MudBlazor services, loose JS interop, the real Core and ingestion services on a temporary data
+/// folder, and a signed-in local account (an admin unless the test says otherwise).
+/// </summary>
+public sealed class PrivateRagTestContext : BunitContext
+{
+    public const string AdminName = "alice";
+    public const string UserName = "bob";
+    public const string Password = "correct horse battery";
+
+    public string DataPath { get; }
+
+    public BunitAuthorizationContext Auth { get; }
+
+    /// <param name="signedInAsAdmin">True: the admin account is signed in; false: a normal user account.</param>
+    public PrivateRagTestContext(bool signedInAsAdmin = true)
+    {
+        DataPath = Path.Combine(Path.GetTempPath(), "privaterag-web-tests", Guid.NewGuid().ToString("N"));
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?> { ["PrivateRag:DataPath"] = DataPath })
+            .Build();
+
+        JSInterop.Mode = JSRuntimeMode.Loose;
+        Services.AddLogging();
+        Services.AddSingleton<IConfiguration>(configuration);
+        // Pages are rendered without the layout, which is where the popover provider lives.
+        Services.AddMudServices(o => o.PopoverOptions.CheckForPopoverProvider = false);
+        Services.AddPrivateRagCore(configuration);
+        Services.AddPrivateRagIngestion(configuration, runWorkers: false);
+        Services.AddSingleton<AccessResolver>();
+        Services.AddScoped<CurrentUser>();
+        Auth = AddAuthorization();
+
+        Services.GetRequiredService<StoreMigrator>().MigrateAsync().GetAwaiter().GetResult();
+        var accounts = Services.GetRequiredService<AccountService>();
+        Admin = accounts.AddOrUpdateUserAsync(AdminName, Roles.Admin, [], Password).GetAwaiter().GetResult();
+        User = accounts.AddOrUpdateUserAsync(UserName, Roles.User, ["staff"], Password).GetAwaiter().GetResult();
+        SignIn(signedInAsAdmin ? Admin : User);
+    }
+
+    public UserInfo Admin { get; }
+
+    public UserInfo User { get; }
+
+    public AccessContext AdminAccess => new(AdminName, AdminName, IsAdmin: true, new HashSet<string>());
+
+    /// <summary>Signs the account in the way the cookie does: with the claims of <see cref="AccessResolver.LocalPrincipal"/>.</summary>
+    public void SignIn(UserInfo user)
+    {
+        var principal = AccessResolver.LocalPrincipal(user);
+        Auth.SetAuthorized(principal.Identity!.Name!);
+        Auth.SetClaims(principal.Claims.Where(c => c.Type is not (ClaimTypes.Name or ClaimTypes.Role)).ToArray());
+        Auth.SetRoles(user.Role);
+        if (user.Role == Roles.Admin) Auth.SetPolicies(Policies.Admin);
+        else Auth.SetPolicies();
+    }
+
+    public async Task<Guid> CreateCollectionAsync(string name, bool everyone = true)
+    {
+        var collection = await Services.GetRequiredService<CollectionService>()
+            .CreateAsync(new CreateCollection(name, "for tests", new CollectionAccessRule(Everyone: everyone)));
+        return collection.Id;
+    }
+
+    public async Task<UploadResult> UploadTextAsync(Guid collectionId, string fileName, string text)
+    {
+        using var content = new MemoryStream(Encoding.UTF8.GetBytes(text));
+        return await Services.GetRequiredService<DocumentService>().UploadAsync(collectionId, fileName, content, AdminAccess);
+    }
+
+    /// <summary>Runs the ingestion pipeline until the queue is empty, as the background worker would.</summary>
+    public async Task DrainQueueAsync()
+    {
+        var pipeline = Services.GetRequiredService<IngestionPipeline>();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        while (await pipeline.ProcessNextAsync("test", timeout.Token))
+        {
+        }
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        base.Dispose(disposing);
+        if (!disposing) return;
+        SqliteConnection.ClearAllPools();
+        try
+        {
+            Directory.Delete(DataPath, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A file still open on some platforms; the temp folder is cleaned up eventually.
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
+    }
+}
