@@ -2,6 +2,7 @@ using System.Security.Claims;
 using System.Text;
 using Bunit;
 using Bunit.TestDoubles;
+using Microsoft.AspNetCore.Components.Forms;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -34,7 +35,8 @@ public sealed class PrivateRagTestContext : BunitContext
     public BunitAuthorizationContext Auth { get; }
 
     /// <param name="signedInAsAdmin">True: the admin account is signed in; false: a normal user account.</param>
-    public PrivateRagTestContext(bool signedInAsAdmin = true)
+    /// <param name="withAccounts">False: a fresh install without local accounts (nobody is signed in).</param>
+    public PrivateRagTestContext(bool signedInAsAdmin = true, bool withAccounts = true)
     {
         DataPath = Path.Combine(Path.GetTempPath(), "privaterag-web-tests", Guid.NewGuid().ToString("N"));
         var configuration = new ConfigurationBuilder()
@@ -50,9 +52,16 @@ public sealed class PrivateRagTestContext : BunitContext
         Services.AddPrivateRagIngestion(configuration, runWorkers: false);
         Services.AddSingleton<AccessResolver>();
         Services.AddScoped<CurrentUser>();
+        Services.AddSingleton<AntiforgeryStateProvider, NoAntiforgery>();
         Auth = AddAuthorization();
 
         Services.GetRequiredService<StoreMigrator>().MigrateAsync().GetAwaiter().GetResult();
+        if (!withAccounts)
+        {
+            Auth.SetNotAuthorized();
+            Admin = User = null!;
+            return;
+        }
         var accounts = Services.GetRequiredService<AccountService>();
         Admin = accounts.AddOrUpdateUserAsync(AdminName, Roles.Admin, [], Password).GetAwaiter().GetResult();
         User = accounts.AddOrUpdateUserAsync(UserName, Roles.User, ["staff"], Password).GetAwaiter().GetResult();
@@ -99,10 +108,22 @@ public sealed class PrivateRagTestContext : BunitContext
         }
     }
 
+    /// <remarks>MudBlazor's services are only async-disposable: use <c>await using</c>.</remarks>
+    protected override async ValueTask DisposeAsyncCore()
+    {
+        await base.DisposeAsyncCore();
+        DeleteDataFolder();
+    }
+
     protected override void Dispose(bool disposing)
     {
         base.Dispose(disposing);
-        if (!disposing) return;
+        if (disposing) DeleteDataFolder();
+    }
+
+    private void DeleteDataFolder()
+    {
+        if (!Directory.Exists(DataPath)) return;
         SqliteConnection.ClearAllPools();
         try
         {
@@ -116,4 +137,10 @@ public sealed class PrivateRagTestContext : BunitContext
         {
         }
     }
+}
+
+/// <summary>bUnit renders no HTTP request, so forms carry no antiforgery token (the real app supplies one).</summary>
+internal sealed class NoAntiforgery : AntiforgeryStateProvider
+{
+    public override AntiforgeryRequestToken? GetAntiforgeryToken() => null;
 }
