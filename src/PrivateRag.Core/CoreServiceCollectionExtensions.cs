@@ -9,6 +9,7 @@ using PrivateRag.Core.Chat;
 using PrivateRag.Core.Collections;
 using PrivateRag.Core.Documents;
 using PrivateRag.Core.Identity;
+using PrivateRag.Core.Indexing;
 using PrivateRag.Core.Indexing.Embedded;
 using PrivateRag.Core.Ingestion;
 using PrivateRag.Core.Options;
@@ -39,6 +40,10 @@ public static class CoreServiceCollectionExtensions
         services.AddPrivateRagStore(configuration);
         services.AddSingleton<IBlobStore>(sp =>
             new FileBlobStore(Path.Combine(sp.GetRequiredService<IOptions<PrivateRagOptions>>().Value.FullDataPath, "blobs")));
+        var indexProvider = configuration.GetSection(IndexOptions.Section).Get<IndexOptions>()?.Provider ?? IndexProvider.Embedded;
+        if (indexProvider != IndexProvider.Embedded)
+            throw new OptionsValidationException(IndexOptions.Section, typeof(IndexOptions),
+                [$"Index:Provider '{indexProvider}' is not available in this build; use Embedded (the default)."]);
         services.AddEmbeddedChunkIndex(sp =>
             Path.Combine(sp.GetRequiredService<IOptions<PrivateRagOptions>>().Value.FullDataPath, "index", "chunks.db"));
         services.AddRetrieval(configuration);
