@@ -8,13 +8,14 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using OpenAI;
 using PrivateRag.Inference.Local;
+using PrivateRag.Inference.Scheduling;
 
 namespace PrivateRag.Inference;
 
 public static class InferenceServiceCollectionExtensions
 {
-    private const string ChatModelKey = "PrivateRag.Inference.Chat";
-    private const string EmbeddingModelKey = "PrivateRag.Inference.Embedding";
+    internal const string ChatModelKey = "PrivateRag.Inference.Chat";
+    internal const string EmbeddingModelKey = "PrivateRag.Inference.Embedding";
 
     /// <summary>Registers the model capabilities configured under <c>Models</c>; see <see cref="AddPrivateRagInference(IServiceCollection, IConfiguration)"/>.</summary>
     public static IHostApplicationBuilder AddPrivateRagInference(this IHostApplicationBuilder builder)
@@ -42,6 +43,13 @@ public static class InferenceServiceCollectionExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ModelsOptions>, ModelsOptionsValidator>());
+        services.AddOptions<InferenceOptions>()
+            .Bind(configuration.GetSection(InferenceOptions.Section))
+            .ValidateDataAnnotations()
+            .Validate(o => o.Chat is not null && System.ComponentModel.DataAnnotations.Validator.TryValidateObject(
+                o.Chat, new System.ComponentModel.DataAnnotations.ValidationContext(o.Chat), null, validateAllProperties: true),
+                "Inference:Chat: MaxConcurrent must be 1-256, MaxQueue 0-100000, PrefillSliceTokens 16-8192, DefaultRetryAfterSeconds 1-3600.")
+            .ValidateOnStart();
         services.TryAddSingleton(sp => new InferenceStatus(sp.GetRequiredService<IOptions<ModelsOptions>>().Value));
 
         // Which services exist is decided from configuration now; their settings come from the validated options.
@@ -53,11 +61,14 @@ public static class InferenceServiceCollectionExtensions
             {
                 services.AddKeyedSingleton(ChatModelKey, (sp, _) => new LocalModel(
                     Models(sp).Chat, sp.GetRequiredService<InferenceStatus>().Chat, sp.GetRequiredService<ILoggerFactory>()));
-                services.AddSingleton(sp => new SerialTokenGenerator(
-                    sp.GetRequiredKeyedService<LocalModel>(ChatModelKey), sp.GetRequiredService<ILogger<SerialTokenGenerator>>()));
+                services.AddSingleton(sp => new BatchingTokenGenerator(
+                    sp.GetRequiredKeyedService<LocalModel>(ChatModelKey),
+                    sp.GetRequiredService<IOptions<InferenceOptions>>().Value.Chat,
+                    sp.GetRequiredService<ILogger<BatchingTokenGenerator>>()));
+                services.AddSingleton<IChatSchedulerStatus>(sp => sp.GetRequiredService<BatchingTokenGenerator>());
                 services.AddSingleton<IChatClient>(sp => new LocalChatClient(
                     sp.GetRequiredKeyedService<LocalModel>(ChatModelKey),
-                    sp.GetRequiredService<SerialTokenGenerator>(),
+                    sp.GetRequiredService<BatchingTokenGenerator>(),
                     Models(sp).Chat,
                     sp.GetRequiredService<InferenceStatus>().Chat.ModelName,
                     sp.GetRequiredService<ILogger<LocalChatClient>>()));
@@ -68,7 +79,7 @@ public static class InferenceServiceCollectionExtensions
                 {
                     var chat = Models(sp).Chat;
                     sp.GetRequiredService<InferenceStatus>().Chat.MarkLoaded();
-                    return new RemoteChatClient(OpenAIClientFor(chat).GetChatClient(chat.ModelName).AsIChatClient(), chat);
+                    return new RemoteChatClient(OpenAIClientFor(chat, sp).GetChatClient(chat.ModelName).AsIChatClient(), chat);
                 });
             }
         }
@@ -91,7 +102,7 @@ public static class InferenceServiceCollectionExtensions
                 var status = sp.GetRequiredService<InferenceStatus>().Embedding;
                 IEmbeddingGenerator<string, Embedding<float>> inner = embedding.IsLocal
                     ? sp.GetRequiredService<LocalEmbeddingGenerator>()
-                    : OpenAIClientFor(embedding).GetEmbeddingClient(embedding.ModelName).AsIEmbeddingGenerator();
+                    : OpenAIClientFor(embedding, sp).GetEmbeddingClient(embedding.ModelName).AsIEmbeddingGenerator();
                 // Local: the container owns (and disposes) the inner generator; remote: this wrapper does.
                 return new PurposeEmbeddingGenerator(embedding.IsLocal ? new NonDisposing(inner) : inner, embedding, status);
             });
@@ -106,10 +117,21 @@ public static class InferenceServiceCollectionExtensions
 
     private static ModelsOptions Models(IServiceProvider services) => services.GetRequiredService<IOptions<ModelsOptions>>().Value;
 
-    private static OpenAIClient OpenAIClientFor(ModelOptions model) => new(
+    /// <summary>
+    /// The name of the <see cref="HttpClient"/> (from <see cref="IHttpClientFactory"/>, when registered) that remote
+    /// model calls use: configure it for proxies, certificates or timeouts with <c>services.AddHttpClient(RemoteHttpClientName)</c>.
+    /// </summary>
+    public const string RemoteHttpClientName = "PrivateRag.Inference.Remote";
+
+    private static OpenAIClient OpenAIClientFor(ModelOptions model, IServiceProvider services)
+    {
+        var options = new OpenAIClientOptions { Endpoint = new Uri(model.Endpoint!) };
+        if (services.GetService<IHttpClientFactory>() is { } httpClients)
+            options.Transport = new System.ClientModel.Primitives.HttpClientPipelineTransport(httpClients.CreateClient(RemoteHttpClientName));
+
         // OpenAI-compatible servers without authentication still need a non-empty key on the wire.
-        new ApiKeyCredential(string.IsNullOrWhiteSpace(model.ApiKey) ? "unused" : model.ApiKey),
-        new OpenAIClientOptions { Endpoint = new Uri(model.Endpoint!) });
+        return new OpenAIClient(new ApiKeyCredential(string.IsNullOrWhiteSpace(model.ApiKey) ? "unused" : model.ApiKey), options);
+    }
 
     /// <summary>Keeps a wrapper from disposing an inner generator the container already disposes.</summary>
     private sealed class NonDisposing(IEmbeddingGenerator<string, Embedding<float>> inner)

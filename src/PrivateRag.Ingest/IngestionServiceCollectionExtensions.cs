@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using PrivateRag.Ingest.Chunking;
+using PrivateRag.Ingest.Extraction;
 using PrivateRag.Ingest.Pipeline;
 using PrivateRag.Ingest.Readers;
 
@@ -22,11 +23,13 @@ public static class IngestionServiceCollectionExtensions
         services.AddOptions<IngestionOptions>().Bind(configuration.GetSection(IngestionOptions.Section))
             .ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<ChunkingOptions>().Bind(configuration.GetSection(ChunkingOptions.Section));
-        services.AddSingleton<IDocumentReader, PdfReader>();
-        services.AddSingleton<IDocumentReader, DocxReader>();
-        services.AddSingleton<IDocumentReader, PlainTextReader>();
-        services.AddSingleton<IDocumentReader, MarkdownReader>();
+        foreach (var reader in DocumentReaderRegistry.DefaultReaders()) services.AddSingleton(reader);
         services.AddSingleton<DocumentReaderRegistry>();
+        services.AddSingleton<InProcessExtractor>();
+        services.AddSingleton<ChildProcessExtractor>();
+        services.AddSingleton<IDocumentExtractor>(sp => sp.GetRequiredService<IOptions<IngestionOptions>>().Value.Isolation == ExtractionIsolation.Process
+            ? sp.GetRequiredService<ChildProcessExtractor>()
+            : sp.GetRequiredService<InProcessExtractor>());
         services.AddSingleton<ITokenCounter, ApproximateTokenCounter>();
         services.AddSingleton(sp => new DocumentChunker(sp.GetRequiredService<IOptions<ChunkingOptions>>().Value, sp.GetRequiredService<ITokenCounter>()));
         services.AddSingleton<IngestionPipeline>();

@@ -3,6 +3,10 @@ using PrivateRag.Core;
 using PrivateRag.Core.Storage;
 using PrivateRag.Inference;
 using PrivateRag.Ingest;
+using PrivateRag.Ingest.Extraction;
+
+// Hidden mode: parse one file and print its text as JSON (the isolated child process of ChildProcessExtractor).
+if (args.Length > 0 && args[0] == ExtractionChild.Verb) return await ExtractionChild.RunAsync(args);
 
 // A standalone ingestion worker: drains the same queue as the app's in-process workers (leases keep them apart).
 var builder = WebApplication.CreateBuilder(args);
@@ -16,4 +20,5 @@ var app = builder.Build();
 await app.Services.GetRequiredService<StoreMigrator>().MigrateAsync();
 app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
 app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") });
-app.Run();
+await app.RunAsync();
+return 0;

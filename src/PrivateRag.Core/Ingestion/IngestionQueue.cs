@@ -30,6 +30,7 @@ public sealed class IngestionQueue(IDbContextFactory<PrivateRagDbContext> dbFact
     public async Task<JobLease?> TryLeaseAsync(string workerId, TimeSpan duration, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
+        if (db.Database.IsNpgsql()) return await LeaseSkipLockedAsync(db, workerId, duration, ct);
         for (var attempt = 0; attempt < 5; attempt++)
         {
             var now = clock.GetUtcNow();
@@ -55,6 +56,34 @@ public sealed class IngestionQueue(IDbContextFactory<PrivateRagDbContext> dbFact
             }
         }
         return null;
+    }
+
+    /// <summary>
+    /// PostgreSQL: one statement picks the oldest available job and locks it, skipping rows other workers have
+    /// locked, so many workers drain the queue without waiting on each other or taking the same job.
+    /// </summary>
+    private async Task<JobLease?> LeaseSkipLockedAsync(PrivateRagDbContext db, string workerId, TimeSpan duration, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        var expires = now + duration;
+        var rows = await db.Database.SqlQuery<LeasedRow>($"""
+            UPDATE "IngestionJobs" SET "State" = 'Leased', "LeasedBy" = {workerId}, "LeaseExpiresAt" = {expires}, "Attempts" = "Attempts" + 1
+            WHERE "Id" = (
+                SELECT "Id" FROM "IngestionJobs"
+                WHERE ("State" = 'Pending' AND "AvailableAt" <= {now}) OR ("State" = 'Leased' AND "LeaseExpiresAt" < {now})
+                ORDER BY "AvailableAt"
+                LIMIT 1
+                FOR UPDATE SKIP LOCKED)
+            RETURNING "Id", "DocumentId", "Attempts"
+            """).ToListAsync(ct);
+        return rows.Count == 0 ? null : new JobLease(rows[0].Id, rows[0].DocumentId, rows[0].Attempts, workerId, expires);
+    }
+
+    private sealed class LeasedRow
+    {
+        public Guid Id { get; set; }
+        public Guid DocumentId { get; set; }
+        public int Attempts { get; set; }
     }
 
     /// <summary>Extends a lease the worker still holds; false when it was lost (expired and taken by another worker).</summary>

@@ -3,9 +3,16 @@ using Microsoft.EntityFrameworkCore.Design;
 
 namespace PrivateRag.Core.Storage;
 
-/// <summary>Lets <c>dotnet ef migrations add</c> build the model without starting the app.</summary>
-internal sealed class DesignTimeDbContextFactory : IDesignTimeDbContextFactory<PrivateRagDbContext>
+// Let `dotnet ef migrations add NAME --context SqliteStoreContext|PostgreSqlStoreContext` build the model without the app.
+
+internal sealed class SqliteDesignTimeFactory : IDesignTimeDbContextFactory<SqliteStoreContext>
 {
-    public PrivateRagDbContext CreateDbContext(string[] args) =>
-        new(new DbContextOptionsBuilder<PrivateRagDbContext>().UseSqlite("Data Source=design-time.db").Options);
+    public SqliteStoreContext CreateDbContext(string[] args) =>
+        new(new DbContextOptionsBuilder<SqliteStoreContext>().UseSqlite("Data Source=design-time.db").Options);
+}
+
+internal sealed class PostgreSqlDesignTimeFactory : IDesignTimeDbContextFactory<PostgreSqlStoreContext>
+{
+    public PostgreSqlStoreContext CreateDbContext(string[] args) =>
+        new(new DbContextOptionsBuilder<PostgreSqlStoreContext>().UseNpgsql("Host=localhost;Database=design_time").Options);
 }

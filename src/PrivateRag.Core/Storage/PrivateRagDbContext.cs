@@ -4,8 +4,11 @@ using PrivateRag.Core.Domain;
 
 namespace PrivateRag.Core.Storage;
 
-/// <summary>Metadata: collections and their grants, documents, ingestion jobs, accounts, keys and conversations.</summary>
-public sealed class PrivateRagDbContext(DbContextOptions<PrivateRagDbContext> options) : DbContext(options)
+/// <summary>
+/// Metadata: collections and their grants, documents, ingestion jobs, accounts, keys and conversations.
+/// One model, one derived context per database provider so each keeps its own migrations.
+/// </summary>
+public abstract class PrivateRagDbContext(DbContextOptions options) : DbContext(options)
 {
     public DbSet<Collection> Collections => Set<Collection>();
     public DbSet<CollectionGrant> CollectionGrants => Set<CollectionGrant>();
@@ -17,12 +20,6 @@ public sealed class PrivateRagDbContext(DbContextOptions<PrivateRagDbContext> op
     public DbSet<Conversation> Conversations => Set<Conversation>();
     public DbSet<ConversationTurn> ConversationTurns => Set<ConversationTurn>();
 
-    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
-    {
-        // SQLite has no ordered date type: store UTC ticks so ORDER BY and lease comparisons work in SQL.
-        configurationBuilder.Properties<DateTimeOffset>().HaveConversion<UtcTicksConverter>();
-        configurationBuilder.Properties<DateTimeOffset?>().HaveConversion<UtcTicksConverter>();
-    }
 
     protected override void OnModelCreating(ModelBuilder b)
     {
@@ -95,6 +92,21 @@ public sealed class PrivateRagDbContext(DbContextOptions<PrivateRagDbContext> op
         });
     }
 
+}
+
+/// <summary>The embedded default's store.</summary>
+public sealed class SqliteStoreContext(DbContextOptions<SqliteStoreContext> options) : PrivateRagDbContext(options)
+{
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
+    {
+        // SQLite has no ordered date type: store UTC ticks so ORDER BY and lease comparisons work in SQL.
+        configurationBuilder.Properties<DateTimeOffset>().HaveConversion<UtcTicksConverter>();
+        configurationBuilder.Properties<DateTimeOffset?>().HaveConversion<UtcTicksConverter>();
+    }
+
     private sealed class UtcTicksConverter() : ValueConverter<DateTimeOffset, long>(
         v => v.UtcTicks, v => new DateTimeOffset(v, TimeSpan.Zero));
 }
+
+/// <summary>The scale-out store (timestamps as <c>timestamptz</c>).</summary>
+public sealed class PostgreSqlStoreContext(DbContextOptions<PostgreSqlStoreContext> options) : PrivateRagDbContext(options);

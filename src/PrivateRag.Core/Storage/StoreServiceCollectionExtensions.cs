@@ -13,19 +13,24 @@ public static class StoreServiceCollectionExtensions
     {
         services.AddOptions<StoreOptions>().Bind(configuration.GetSection(StoreOptions.Section))
             .ValidateDataAnnotations().ValidateOnStart();
-        services.AddDbContextFactory<PrivateRagDbContext>((sp, db) =>
+        var provider = configuration.GetSection(StoreOptions.Section).Get<StoreOptions>()?.Provider ?? StoreProvider.Sqlite;
+        switch (provider)
         {
-            var store = sp.GetRequiredService<IOptions<StoreOptions>>().Value;
-            switch (store.Provider)
-            {
-                case StoreProvider.Sqlite:
+            case StoreProvider.Sqlite:
+                services.AddDbContextFactory<SqliteStoreContext>((sp, db) =>
+                {
+                    var store = sp.GetRequiredService<IOptions<StoreOptions>>().Value;
                     var data = sp.GetRequiredService<IOptions<PrivateRagOptions>>().Value;
                     db.UseSqlite(store.ConnectionString ?? SqliteConnectionStringFor(data.FullDataPath));
-                    break;
-                default:
-                    throw new NotSupportedException($"Store:Provider '{store.Provider}' is not available in this build.");
-            }
-        });
+                });
+                services.AddSingleton<IDbContextFactory<PrivateRagDbContext>, StoreContextFactory<SqliteStoreContext>>();
+                break;
+            case StoreProvider.PostgreSql:
+                services.AddDbContextFactory<PostgreSqlStoreContext>((sp, db) =>
+                    db.UseNpgsql(sp.GetRequiredService<IOptions<StoreOptions>>().Value.ConnectionString));
+                services.AddSingleton<IDbContextFactory<PrivateRagDbContext>, StoreContextFactory<PostgreSqlStoreContext>>();
+                break;
+        }
         services.AddSingleton<StoreMigrator>();
         return services;
     }
@@ -37,4 +42,11 @@ public static class StoreServiceCollectionExtensions
         DefaultTimeout = 30,
         Pooling = true,
     }.ToString();
+
+    /// <summary>Hands out the provider's context as the common <see cref="PrivateRagDbContext"/>.</summary>
+    private sealed class StoreContextFactory<TContext>(IDbContextFactory<TContext> inner) : IDbContextFactory<PrivateRagDbContext>
+        where TContext : PrivateRagDbContext
+    {
+        public PrivateRagDbContext CreateDbContext() => inner.CreateDbContext();
+    }
 }

@@ -2,8 +2,8 @@ namespace PrivateRag.Inference.Local;
 
 /// <summary>
 /// Generates a continuation of an already formatted prompt, token by token. The seam between the chat client and the
-/// way requests share the model: <see cref="SerialTokenGenerator"/> serves one request at a time; a batching scheduler
-/// can replace it without touching prompt formatting, stop strings or usage.
+/// way requests share the model (<see cref="BatchingTokenGenerator"/>: continuous batching with a fair, bounded queue),
+/// apart from prompt formatting, stop strings and usage.
 /// </summary>
 internal interface ITokenGenerator
 {
@@ -22,6 +22,12 @@ internal sealed record GenerationRequest(string Prompt, int MaxOutputTokens, flo
     public uint? Seed { get; init; }
     public float? FrequencyPenalty { get; init; }
     public float? PresencePenalty { get; init; }
+
+    /// <summary>Whose request this is, for fairness between users; null shares one anonymous user.</summary>
+    public string? User { get; init; }
+
+    /// <summary>Told where the request stands while it waits for a sequence.</summary>
+    public IProgress<Scheduling.QueuePosition>? QueueProgress { get; init; }
 }
 
 internal enum GenerationStop

@@ -2,6 +2,7 @@ using System.Runtime.CompilerServices;
 using System.Text;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Logging;
+using PrivateRag.Inference.Scheduling;
 
 namespace PrivateRag.Inference.Local;
 
@@ -68,6 +69,9 @@ internal sealed class LocalChatClient : IChatClient
             Seed = options?.Seed is { } seed ? unchecked((uint)seed) : null,
             FrequencyPenalty = options?.FrequencyPenalty,
             PresencePenalty = options?.PresencePenalty,
+            User = options?.AdditionalProperties?.TryGetValue(ChatScheduling.UserKey, out var user) is true ? user?.ToString() : null,
+            QueueProgress = options?.AdditionalProperties?.TryGetValue(ChatScheduling.QueueProgressKey, out var progress) is true
+                ? progress as IProgress<QueuePosition> : null,
         };
         if (request.MaxOutputTokens < 1)
             throw new ArgumentOutOfRangeException(nameof(options), "MaxOutputTokens must be at least 1.");

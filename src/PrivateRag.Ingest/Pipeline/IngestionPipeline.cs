@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection;
@@ -9,6 +10,7 @@ using PrivateRag.Core.Indexing;
 using PrivateRag.Core.Ingestion;
 using PrivateRag.Core.Storage;
 using PrivateRag.Ingest.Chunking;
+using PrivateRag.Ingest.Extraction;
 using PrivateRag.Ingest.Readers;
 
 namespace PrivateRag.Ingest.Pipeline;
@@ -23,7 +25,7 @@ public sealed class IngestionPipeline(
     IBlobStore blobs,
     IChunkIndex index,
     IngestionQueue queue,
-    DocumentReaderRegistry readers,
+    IDocumentExtractor extractor,
     DocumentChunker chunker,
     IServiceProvider services,
     IOptions<IngestionOptions> options,
@@ -98,13 +100,18 @@ public sealed class IngestionPipeline(
     private async Task<(int Pages, int Chunks)> RunAsync(JobLease lease, Document document, CancellationToken ct)
     {
         await SetStageAsync(document.Id, "extract", 0, ct);
-        var reader = readers.For(document.Name);
-        var extracted = await Task.Run(() =>
+        var settings = options.Value;
+        if (document.SizeBytes > settings.MaxFileBytes)
         {
-            using var stream = blobs.OpenRead(document.ContentHash)
-                ?? throw new DocumentRejectedException(RejectReason.Corrupt, "The uploaded bytes are missing from the blob store.");
-            return reader.Read(stream, new ReadLimits(MaxPages: options.Value.MaxPages), ct);
-        }, ct);
+            throw new DocumentRejectedException(RejectReason.TooLarge, string.Create(CultureInfo.InvariantCulture,
+                $"The file is {document.SizeBytes / (1024.0 * 1024):0.#} MB; the limit is {settings.MaxFileBytes / (1024.0 * 1024):0.#} MB (Ingestion:MaxFileBytes)."));
+        }
+        ExtractedDocument extracted;
+        await using (var stream = blobs.OpenRead(document.ContentHash)
+                     ?? throw new DocumentRejectedException(RejectReason.Corrupt, "The uploaded bytes are missing from the blob store."))
+        {
+            extracted = await extractor.ExtractAsync(document.Name, stream, settings.ToReadLimits(), ct);
+        }
 
         await RenewAsync(lease, ct);
         await SetStageAsync(document.Id, "chunk", 0, ct);

@@ -21,7 +21,7 @@ internal sealed class BlockCollector(ReadLimits limits, string format)
         if (_chars > limits.MaxExtractedChars)
         {
             throw new DocumentRejectedException(RejectReason.TooLarge, string.Create(CultureInfo.InvariantCulture,
-                $"The {format} has more than {limits.MaxExtractedChars:N0} characters of text (the limit for one document)."));
+                $"The {format} has more than {limits.MaxExtractedChars:N0} characters of text (the limit for one document, Ingestion:MaxExtractedChars)."));
         }
         if (kind != BlockKind.Heading) headingLevel = 0;
         else headingLevel = Math.Clamp(headingLevel, 1, 6);
@@ -34,7 +34,7 @@ internal sealed class BlockCollector(ReadLimits limits, string format)
         if (chars > limits.MaxExtractedChars)
         {
             throw new DocumentRejectedException(RejectReason.TooLarge, string.Create(CultureInfo.InvariantCulture,
-                $"The {format} has more than {limits.MaxExtractedChars:N0} characters of text (the limit for one document)."));
+                $"The {format} has more than {limits.MaxExtractedChars:N0} characters of text (the limit for one document, Ingestion:MaxExtractedChars)."));
         }
     }
 

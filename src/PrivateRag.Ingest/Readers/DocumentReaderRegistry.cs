@@ -28,6 +28,12 @@ public sealed class DocumentReaderRegistry
         SupportedExtensions = [.. map.Keys.Select(k => k.ToLowerInvariant()).Order(StringComparer.Ordinal)];
     }
 
+    /// <summary>Every reader this project has, in one place (DI and the extraction child both use it).</summary>
+    public static IReadOnlyList<IDocumentReader> DefaultReaders() =>
+        [new PdfReader(), new DocxReader(), new PlainTextReader(), new MarkdownReader()];
+
+    public static DocumentReaderRegistry CreateDefault() => new(DefaultReaders());
+
     /// <summary>Lower-case extensions with dot, sorted.</summary>
     public IReadOnlyCollection<string> SupportedExtensions { get; }
 

@@ -41,6 +41,7 @@ public sealed partial class DocxReader : IDocumentReader
         {
             throw new DocumentRejectedException(RejectReason.Corrupt, "The DOCX is not a ZIP package (the file is damaged or not a Word document).");
         }
+        ZipPackageGuard.Check(bytes, limits, Format);
 
         try
         {
@@ -71,8 +72,22 @@ public sealed partial class DocxReader : IDocumentReader
                                       or IOException or ArgumentException or KeyNotFoundException or NullReferenceException
                                       or FormatException or IndexOutOfRangeException or OverflowException)
         {
-            throw new DocumentRejectedException(RejectReason.Corrupt, $"The DOCX could not be read ({ex.GetType().Name}): {ex.Message}");
+            throw Map(ex);
         }
+    }
+
+    /// <summary>A DTD is never processed (no external entities, no entity expansion): say so rather than "corrupt".</summary>
+    internal static DocumentRejectedException Map(Exception ex, string format = Format)
+    {
+        for (var e = ex; e is not null; e = e.InnerException)
+        {
+            if (e is XmlException xml && xml.Message.Contains("DTD", StringComparison.OrdinalIgnoreCase))
+            {
+                return new DocumentRejectedException(RejectReason.Corrupt,
+                    $"The {format} contains an XML DTD (entity declarations), which is refused: DTD processing is off to prevent XXE and entity-expansion attacks.");
+            }
+        }
+        return new DocumentRejectedException(RejectReason.Corrupt, $"The {format} could not be read ({ex.GetType().Name}): {ex.Message}");
     }
 
     private static long MaxXmlChars(ReadLimits limits) => Math.Clamp(limits.MaxExtractedChars * 20, 10_000_000, 1_000_000_000);

@@ -13,10 +13,24 @@ public interface IDocumentReader
     IReadOnlyCollection<string> Extensions { get; }
 
     ExtractedDocument Read(Stream content, ReadLimits limits, CancellationToken ct);
+
+    /// <summary>
+    /// Whether the parser is trusted to run inside the worker process even when isolation is on: true only for
+    /// simple, linear readers (plain text, CSV) that cannot recurse without bound or hang.
+    /// </summary>
+    bool SafeInProcess => false;
 }
 
-/// <summary>Limits one read must stay within; exceeding one rejects the document as <c>TooLarge</c>.</summary>
-public sealed record ReadLimits(int MaxPages = 5000, long MaxExtractedChars = 50_000_000);
+/// <summary>
+/// Limits one read must stay within; exceeding one rejects the document as <c>TooLarge</c> with a message naming the
+/// configuration key (<c>Ingestion:MaxPages</c>, ...). The decompression limits apply to ZIP packages
+/// (DOCX, PPTX, XLSX): the total declared uncompressed size, and the ratio of any entry over 1 MB.
+/// </summary>
+public sealed record ReadLimits(
+    int MaxPages = 5000,
+    long MaxExtractedChars = 50_000_000,
+    long MaxDecompressedBytes = 1L << 30,
+    double MaxCompressionRatio = 100);
 
 public enum BlockKind { Paragraph, Heading, ListItem, Table }
 

@@ -78,7 +78,7 @@ public sealed class PdfReader : IDocumentReader
         if (pageCount > limits.MaxPages)
         {
             throw new DocumentRejectedException(RejectReason.TooLarge, string.Create(CultureInfo.InvariantCulture,
-                $"The PDF has {pageCount} pages; the limit is {limits.MaxPages} pages."));
+                $"The PDF has {pageCount} pages; the limit is {limits.MaxPages} pages (Ingestion:MaxPages)."));
         }
 
         var raw = new List<RawBlock>();

@@ -13,6 +13,8 @@ public sealed class PlainTextReader : IDocumentReader
 
     public IReadOnlyCollection<string> Extensions { get; } = [".txt"];
 
+    public bool SafeInProcess => true;
+
     public ExtractedDocument Read(Stream content, ReadLimits limits, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(limits);

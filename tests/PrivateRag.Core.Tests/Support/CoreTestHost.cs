@@ -28,6 +28,25 @@ public sealed class CoreTestHost : IAsyncDisposable
     {
         var dataPath = Path.Combine(Path.GetTempPath(), "privaterag-tests", Guid.NewGuid().ToString("N"));
         var settings = new Dictionary<string, string?> { ["PrivateRag:DataPath"] = dataPath };
+        return await StartAsync(dataPath, settings, chat, configure);
+    }
+
+    /// <summary>The same services on a fresh database of the PostgreSQL server named by PRIVATERAG_TEST_POSTGRES.</summary>
+    public static async Task<CoreTestHost> StartPostgreSqlAsync(Action<IDictionary<string, string?>>? configure = null)
+    {
+        var dataPath = Path.Combine(Path.GetTempPath(), "privaterag-tests", Guid.NewGuid().ToString("N"));
+        var builder = new Npgsql.NpgsqlConnectionStringBuilder(PostgreSql.ConnectionString!) { Database = "privaterag_test_" + Guid.NewGuid().ToString("N")[..12] };
+        var settings = new Dictionary<string, string?>
+        {
+            ["PrivateRag:DataPath"] = dataPath,
+            ["Store:Provider"] = "PostgreSql",
+            ["Store:ConnectionString"] = builder.ConnectionString,
+        };
+        return await StartAsync(dataPath, settings, null, configure);
+    }
+
+    private static async Task<CoreTestHost> StartAsync(string dataPath, Dictionary<string, string?> settings, IChatClient? chat, Action<IDictionary<string, string?>>? configure)
+    {
         configure?.Invoke(settings);
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
         var services = new ServiceCollection().AddLogging().AddPrivateRagCore(configuration);

@@ -16,7 +16,9 @@ namespace PrivateRag.Core.Indexing.Embedded;
 /// <para>Schema: <c>chunks</c> (<c>seq INTEGER PRIMARY KEY AUTOINCREMENT</c>, <c>id TEXT UNIQUE</c>, provenance
 /// columns, <c>text</c>, <c>vector BLOB NULL</c> as little-endian float32); <c>chunks_fts</c>, a contentless FTS5
 /// table (<c>text, heading, document_name</c>) whose rowid is <c>chunks.seq</c> — <c>seq</c> is an explicit
-/// AUTOINCREMENT key so the mapping survives VACUUM and a deleted rowid is never reused; <c>meta</c>
+/// AUTOINCREMENT key so the mapping survives VACUUM and a deleted rowid is never reused; indexes on
+/// <c>(document_id, ordinal)</c>, <c>collection_id</c> and <c>(seq, collection_id)</c> (the last one lets a lexical
+/// search check each match's collection without reading the row); <c>meta</c>
 /// (<c>schema_version</c>, <c>generation</c>, <c>dimensions</c>); <c>collection_generations</c> (see
 /// <see cref="VectorCache"/>).</para>
 /// <para>Several processes may open the same file: writes take SQLite's write lock (BEGIN IMMEDIATE, with a busy
@@ -87,12 +89,17 @@ public sealed class EmbeddedChunkIndex : IChunkIndex, IDisposable
 
         await using var connection = await OpenAsync(ct);
         await using var cmd = connection.CreateCommand();
-        // FTS drives the join (CROSS JOIN fixes the order); the permission filter is in the same statement.
+        // One statement: the FTS match drives (CROSS JOIN fixes the join order), each match's collection is read
+        // from the covering (seq, collection_id) index and checked against the permission filter ("+" keeps the
+        // planner from turning the IN list into index probes), BM25 is computed only for rows that pass, and
+        // only the best rows are read in full.
         cmd.CommandText =
-            $"SELECT {ChunkColumns}, -{Bm25} AS score " +
-            "FROM chunks_fts CROSS JOIN chunks c ON c.seq = chunks_fts.rowid " +
-            $"WHERE chunks_fts MATCH $match AND c.collection_id IN ({InList(cmd, "$c", filter.CollectionIds)}) " +
-            "ORDER BY score DESC LIMIT $top";
+            "WITH best AS (" +
+            $"SELECT chunks_fts.rowid AS seq, -{Bm25} AS score " +
+            "FROM chunks_fts CROSS JOIN chunks c INDEXED BY ix_chunks_seq_collection ON c.seq = chunks_fts.rowid " +
+            $"WHERE chunks_fts MATCH $match AND +c.collection_id IN ({InList(cmd, "$c", filter.CollectionIds)}) " +
+            "ORDER BY score DESC LIMIT $top) " +
+            $"SELECT {ChunkColumns}, best.score FROM best CROSS JOIN chunks c ON c.seq = best.seq ORDER BY best.score DESC";
         cmd.Parameters.AddWithValue("$match", match);
         cmd.Parameters.AddWithValue("$top", top);
         var hits = new List<ChunkHit>(Math.Min(top, 256));
@@ -434,6 +441,7 @@ public sealed class EmbeddedChunkIndex : IChunkIndex, IDisposable
                 vector BLOB NULL);
             CREATE INDEX IF NOT EXISTS ix_chunks_document ON chunks(document_id, ordinal);
             CREATE INDEX IF NOT EXISTS ix_chunks_collection ON chunks(collection_id);
+            CREATE INDEX IF NOT EXISTS ix_chunks_seq_collection ON chunks(seq, collection_id);
             CREATE VIRTUAL TABLE IF NOT EXISTS chunks_fts USING fts5(
                 text, heading, document_name,
                 content = '', contentless_delete = 1,

@@ -14,6 +14,11 @@
     }, true);
 
     window.privateRag = {
+        // Called once the Blazor circuit is up: tests (and styles) can tell a live page from its prerendered copy.
+        markInteractive: function (dark) {
+            document.documentElement.setAttribute("data-interactive", "true");
+            document.documentElement.setAttribute("data-theme", dark ? "dark" : "light");
+        },
         theme: {
             isDark: function () {
                 const saved = localStorage.getItem(themeKey);
@@ -23,6 +28,7 @@
             },
             save: function (dark) {
                 localStorage.setItem(themeKey, dark ? "dark" : "light");
+                document.documentElement.setAttribute("data-theme", dark ? "dark" : "light");
             }
         },
         chat: {

@@ -1,0 +1,204 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Net.Sockets;
+using System.Reflection;
+using System.Text;
+
+namespace PrivateRag.E2E.Tests;
+
+/// <summary>
+/// The real app, started as a child process (<c>dotnet PrivateRag.Web.dll</c>) on a free port with a temporary data
+/// folder and a bootstrap admin key, plus a local administrator for the browser sign-in. Its output goes to
+/// <c>TestResults/app.log</c>.
+/// </summary>
+public sealed class AppUnderTest : IAsyncLifetime
+{
+    public const string AdminKey = "e2e-bootstrap-admin-key-0123456789";
+    public const string AdminName = "admin";
+    public const string AdminPassword = "e2e correct horse battery";
+
+    private Process? _process;
+    private StreamWriter? _log;
+
+    public string BaseUrl { get; private set; } = "";
+
+    public string DataPath { get; } = Path.Combine(Path.GetTempPath(), "privaterag-e2e", Guid.NewGuid().ToString("N"));
+
+    /// <summary>Why the app could not start; tests report it instead of hanging.</summary>
+    public string? StartError { get; private set; }
+
+    public HttpClient Api { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        if (!Browser.Available) return; // the tests skip; no need to start anything
+        var dll = Artifacts.WebAssemblyPath();
+        if (!File.Exists(dll))
+        {
+            StartError = $"The app is not built: {dll} is missing.";
+            return;
+        }
+
+        var port = FreePort();
+        BaseUrl = $"http://127.0.0.1:{port}";
+        Directory.CreateDirectory(DataPath);
+        var start = new ProcessStartInfo("dotnet")
+        {
+            // The bin folder is the content root: appsettings.json and the static web assets manifest are there.
+            WorkingDirectory = Path.GetDirectoryName(dll)!,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add(dll);
+        start.ArgumentList.Add("--urls");
+        start.ArgumentList.Add(BaseUrl);
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Development"; // static web assets resolve from the build output
+        start.Environment["PrivateRag__DataPath"] = DataPath;
+        start.Environment["PRIVATERAG_BOOTSTRAP_ADMIN_KEY"] = AdminKey;
+        start.Environment["Ingestion__PollInterval"] = "00:00:00.250";
+        start.Environment["Logging__LogLevel__Default"] = "Information";
+
+        Directory.CreateDirectory(Artifacts.ResultsDirectory);
+        _log = new StreamWriter(Path.Combine(Artifacts.ResultsDirectory, "app.log"), append: false, Encoding.UTF8) { AutoFlush = true };
+        _process = new Process { StartInfo = start, EnableRaisingEvents = true };
+        _process.OutputDataReceived += (_, e) => Log(e.Data);
+        _process.ErrorDataReceived += (_, e) => Log(e.Data);
+        _process.Start();
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
+
+        Api = new HttpClient { BaseAddress = new Uri(BaseUrl), Timeout = TimeSpan.FromSeconds(60) };
+        Api.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", AdminKey);
+
+        if (!await WaitUntilReadyAsync(TimeSpan.FromSeconds(90)))
+        {
+            StartError = $"The app did not become ready at {BaseUrl}/health/ready; see {Path.Combine(Artifacts.ResultsDirectory, "app.log")}.";
+            return;
+        }
+
+        using var user = await Api.PostAsJsonAsync("/api/users",
+            new { userName = AdminName, role = "admin", groups = Array.Empty<string>(), password = AdminPassword });
+        if (!user.IsSuccessStatusCode) StartError = $"Creating the admin account failed: {(int)user.StatusCode} {await user.Content.ReadAsStringAsync()}";
+    }
+
+    private void Log(string? line)
+    {
+        if (line is null) return;
+        lock (this) _log?.WriteLine(line);
+    }
+
+    private async Task<bool> WaitUntilReadyAsync(TimeSpan timeout)
+    {
+        var until = DateTime.UtcNow + timeout;
+        while (DateTime.UtcNow < until)
+        {
+            if (_process is { HasExited: true }) return false;
+            try
+            {
+                using var response = await Api.GetAsync("/health/ready");
+                if (response.StatusCode == HttpStatusCode.OK) return true;
+            }
+            catch (HttpRequestException)
+            {
+            }
+            catch (TaskCanceledException)
+            {
+            }
+            await Task.Delay(250);
+        }
+        return false;
+    }
+
+    /// <summary>Creates a collection readable by everyone and uploads one file through the API; returns the collection id.</summary>
+    public async Task<(Guid CollectionId, Guid DocumentId)> SeedAsync(string collectionName, string fileName, byte[] content)
+    {
+        using var created = await Api.PostAsJsonAsync("/api/collections", new { name = collectionName, access = new { everyone = true } });
+        created.EnsureSuccessStatusCode();
+        var collection = await created.Content.ReadFromJsonAsync<IdDto>() ?? throw new InvalidOperationException("no collection id");
+        using var form = new MultipartFormDataContent();
+        var file = new ByteArrayContent(content);
+        file.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
+        form.Add(file, "file", fileName);
+        using var uploaded = await Api.PostAsync($"/api/collections/{collection.Id}/documents", form);
+        uploaded.EnsureSuccessStatusCode();
+        var docs = await uploaded.Content.ReadFromJsonAsync<List<IdDto>>() ?? [];
+        var documentId = docs.Single().Id;
+        var until = DateTime.UtcNow.AddSeconds(90);
+        while (DateTime.UtcNow < until)
+        {
+            var doc = await Api.GetFromJsonAsync<StatusDto>($"/api/documents/{documentId}");
+            if (doc?.Status == "indexed") return (collection.Id, documentId);
+            if (doc?.Status == "failed") throw new InvalidOperationException($"{fileName} failed to index: {doc.Error}");
+            await Task.Delay(250);
+        }
+        throw new TimeoutException($"{fileName} was not indexed within 90 s.");
+    }
+
+    private sealed record IdDto(Guid Id);
+
+    private sealed record StatusDto(Guid Id, string Status, string? Error);
+
+    public async Task DisposeAsync()
+    {
+        Api?.Dispose();
+        if (_process is { HasExited: false })
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+        _process?.Dispose();
+        lock (this)
+        {
+            _log?.Dispose();
+            _log = null;
+        }
+        try { Directory.Delete(DataPath, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
+
+/// <summary>Where the built app is and where screenshots and logs go.</summary>
+public static class Artifacts
+{
+    private static readonly Lazy<string> Repo = new(() =>
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "PrivateRag.sln"))) return dir.FullName;
+        }
+        throw new InvalidOperationException("PrivateRag.sln not found above " + AppContext.BaseDirectory);
+    });
+
+    public static string RepoRoot => Repo.Value;
+
+    /// <summary>The test project's TestResults folder (E2E_RESULTS_DIR overrides it), kept by CI as artefacts.</summary>
+    public static string ResultsDirectory =>
+        Environment.GetEnvironmentVariable("E2E_RESULTS_DIR") is { Length: > 0 } dir
+            ? dir
+            : Path.Combine(RepoRoot, "tests", "PrivateRag.E2E.Tests", "TestResults");
+
+    public static string ScreenshotDirectory => Path.Combine(ResultsDirectory, "screenshots");
+
+    /// <summary>PrivateRag.Web.dll in the same configuration (Debug/Release) as this test assembly.</summary>
+    public static string WebAssemblyPath()
+    {
+        var configuration = typeof(Artifacts).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
+            .FirstOrDefault(a => a.Key == "WebConfiguration")?.Value ?? "Debug";
+        return Path.Combine(RepoRoot, "src", "PrivateRag.Web", "bin", configuration, "net10.0", "PrivateRag.Web.dll");
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class AppCollection : ICollectionFixture<AppUnderTest>, ICollectionFixture<Browser>
+{
+    public const string Name = "app in a browser";
+}

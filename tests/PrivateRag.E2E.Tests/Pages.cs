@@ -1,0 +1,65 @@
+using System.Text;
+using Microsoft.Playwright;
+
+namespace PrivateRag.E2E.Tests;
+
+/// <summary>Steps the tests share: sign in, wait for the interactive circuit, ask, take screenshots.</summary>
+public static class Pages
+{
+    public const string HandbookName = "travel-handbook.md";
+
+    public static readonly byte[] Handbook = Encoding.UTF8.GetBytes("""
+        # Travel and expenses handbook
+
+        ## Booking travel
+
+        Employees book train and air travel through the travel desk at least 14 days before departure.
+        Rail is preferred for journeys under five hours. Economy class applies to all flights shorter than six hours.
+
+        ## Hotels
+
+        Hotels are reimbursed up to 140 euros per night in most cities and up to 220 euros per night in London,
+        Paris and Zurich. Breakfast is included in the nightly limit.
+
+        ## Meal allowance
+
+        The daily meal allowance is 45 euros for a full day away and 20 euros for a partial day. Alcohol is not
+        reimbursed. Keep every receipt and upload it within 30 days of returning.
+
+        ## Approval
+
+        Trips abroad need the written approval of the line manager and of the budget owner before booking.
+        """);
+
+    /// <summary>Blazor marks the page interactive (app.js) once the circuit is up; clicking earlier is lost.</summary>
+    public static Task WaitInteractiveAsync(IPage page) =>
+        page.Locator("html[data-interactive=true]").WaitForAsync(new() { State = WaitForSelectorState.Attached, Timeout = 30_000 });
+
+    public static async Task SignInAsync(IPage page, string baseUrl, Func<IPage, Task>? beforeSubmit = null)
+    {
+        await page.GotoAsync(baseUrl + "/login");
+        await page.GetByTestId("login-username").FillAsync(AppUnderTest.AdminName);
+        await page.GetByTestId("login-password").FillAsync(AppUnderTest.AdminPassword);
+        if (beforeSubmit is not null) await beforeSubmit(page);
+        await page.GetByTestId("login-submit").ClickAsync();
+        await page.WaitForURLAsync(baseUrl + "/");
+        await WaitInteractiveAsync(page);
+    }
+
+    /// <summary>Asks in the chat box and waits until the answer has finished streaming; returns that answer.</summary>
+    public static async Task<ILocator> AskAsync(IPage page, string question)
+    {
+        var before = await page.GetByTestId("chat-message").CountAsync();
+        await page.GetByTestId("chat-input").FillAsync(question);
+        await page.GetByTestId("chat-send").ClickAsync();
+        var answer = page.GetByTestId("chat-message").Nth(before);
+        await Assertions.Expect(answer).ToHaveAttributeAsync("data-streaming", "false", new() { Timeout = 60_000 });
+        return answer;
+    }
+
+    public static async Task ShotAsync(IPage page, string name)
+    {
+        Directory.CreateDirectory(Artifacts.ScreenshotDirectory);
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Artifacts.ScreenshotDirectory, name + ".png") });
+    }
+}
