@@ -19,6 +19,7 @@ app.MapSearchApi();
 app.MapChatApi();
 app.MapConversationsApi();
 app.MapAccountsApi();
+app.MapSourcesApi();
 app.MapPrivateRagUi();
 app.Run();
 
