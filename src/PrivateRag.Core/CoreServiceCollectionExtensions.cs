@@ -4,6 +4,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using PrivateRag.Core.Access;
 using PrivateRag.Core.Answers;
+using PrivateRag.Core.Backup;
 using PrivateRag.Core.Blobs;
 using PrivateRag.Core.Chat;
 using PrivateRag.Core.Collections;
@@ -56,6 +57,7 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<ChatService>();
         services.AddSingleton<ConversationService>();
         services.AddSingleton<AccountService>();
+        services.AddSingleton<BackupService>();
         return services;
     }
 }

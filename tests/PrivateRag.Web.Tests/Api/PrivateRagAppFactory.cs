@@ -7,11 +7,13 @@ using PrivateRag.Web;
 namespace PrivateRag.Web.Tests.Api;
 
 /// <summary>The real app on a temporary data folder, with a bootstrap admin key and optional extra settings.</summary>
-public sealed class PrivateRagAppFactory(IDictionary<string, string?>? settings = null) : WebApplicationFactory<WebEntryPoint>
+public sealed class PrivateRagAppFactory(IDictionary<string, string?>? settings = null, string? dataPath = null) : WebApplicationFactory<WebEntryPoint>
 {
     public const string AdminKey = "test-admin-key-0123456789";
 
-    public string DataPath { get; } = Path.Combine(Path.GetTempPath(), "privaterag-web-tests", Guid.NewGuid().ToString("N"));
+    public string DataPath { get; } = dataPath ?? NewDataPath();
+
+    public static string NewDataPath() => Path.Combine(Path.GetTempPath(), "privaterag-web-tests", Guid.NewGuid().ToString("N"));
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
