@@ -16,6 +16,7 @@ using PrivateRag.Core.Ingestion;
 using PrivateRag.Core.Options;
 using PrivateRag.Core.Retrieval;
 using PrivateRag.Core.Storage;
+using PrivateRag.Core.Telemetry;
 
 namespace PrivateRag.Core;
 
@@ -48,6 +49,7 @@ public static class CoreServiceCollectionExtensions
         services.AddEmbeddedChunkIndex(sp =>
             Path.Combine(sp.GetRequiredService<IOptions<PrivateRagOptions>>().Value.FullDataPath, "index", "chunks.db"));
         services.AddRetrieval(configuration);
+        DecorateRetriever(services);
 
         services.AddSingleton<CollectionAccess>();
         services.AddSingleton<CollectionService>();
@@ -59,5 +61,19 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<AccountService>();
         services.AddSingleton<BackupService>();
         return services;
+    }
+
+    /// <summary>Wraps whatever <see cref="IRetriever"/> is registered so every retrieval is timed and traced.</summary>
+    private static void DecorateRetriever(IServiceCollection services)
+    {
+        var registered = services.Last(d => d.ServiceType == typeof(IRetriever));
+        services.Remove(registered);
+        services.AddSingleton<IRetriever>(sp => new InstrumentedRetriever(registered switch
+        {
+            { ImplementationInstance: IRetriever instance } => instance,
+            { ImplementationFactory: { } factory } => (IRetriever)factory(sp),
+            { ImplementationType: { } type } => (IRetriever)ActivatorUtilities.CreateInstance(sp, type),
+            _ => throw new InvalidOperationException("The IRetriever registration cannot be decorated."),
+        }));
     }
 }

@@ -1,4 +1,5 @@
 using PrivateRag.Core;
+using PrivateRag.Core.Telemetry;
 using PrivateRag.Inference;
 using PrivateRag.Ingest;
 using PrivateRag.Web;
@@ -9,8 +10,10 @@ builder.AddPrivateRagCore();        // store, blobs, index, retrieval, answering
 builder.AddPrivateRagIngestion();   // readers, chunking, pipeline, in-process workers
 builder.AddPrivateRagInference();   // IChatClient / IEmbeddingGenerator when models are configured
 builder.AddPrivateRagWeb();         // sign-in, policies, UI, errors, health
+builder.AddPrivateRagTelemetry();   // OpenTelemetry: OTLP and/or Prometheus when configured
 
 var app = builder.Build();
+app.UsePrivateRagTelemetry(app.Configuration);
 app.UsePrivateRagWeb();
 app.MapPrivateRagHealth();
 app.MapCollectionsApi();

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
@@ -11,6 +12,7 @@ using PrivateRag.Core.Answers;
 using PrivateRag.Core.Domain;
 using PrivateRag.Core.Retrieval;
 using PrivateRag.Core.Storage;
+using PrivateRag.Core.Telemetry;
 
 namespace PrivateRag.Core.Chat;
 
@@ -56,6 +58,9 @@ public sealed class ChatService(
         if (question.Length > options.Value.MaxQuestionChars)
             throw new InvalidRequestException($"The message is longer than {options.Value.MaxQuestionChars} characters.");
 
+        using var activity = PrivateRagTelemetry.Traces.StartActivity("answer");
+        var started = Stopwatch.GetTimestamp();
+        var firstText = true;
         var (conversation, history) = await LoadOrStartAsync(request.ConversationId, question, who, ct);
         var chat = ChatClient;
         var mode = chat is null ? ExtractiveAnswerer.Mode : ModelName(chat);
@@ -67,26 +72,36 @@ public sealed class ChatService(
 
         string answer;
         var notFound = sources.Count == 0;
+        activity?.SetTag("privaterag.answer.mode", mode);
+        activity?.SetTag("privaterag.answer.sources", sources.Count);
         if (notFound)
         {
             answer = NotFoundAnswer;
+            RecordFirstText(ref firstText, started);
             yield return new ChatEvent.Delta(answer);
         }
         else if (chat is null)
         {
             answer = ExtractiveAnswerer.Answer(question, sources, options.Value.ExtractiveSentences);
+            RecordFirstText(ref firstText, started);
             foreach (var piece in SplitForStreaming(answer)) yield return new ChatEvent.Delta(piece);
         }
         else
         {
             var text = new StringBuilder();
             var messages = GroundedPrompt.Build(question, sources, history);
+            var updates = 0;
+            var generationStarted = Stopwatch.GetTimestamp();
             await foreach (var update in chat.GetStreamingResponseAsync(messages, cancellationToken: ct))
             {
                 if (string.IsNullOrEmpty(update.Text)) continue;
+                RecordFirstText(ref firstText, started);
+                updates++;
                 text.Append(update.Text);
                 yield return new ChatEvent.Delta(update.Text);
             }
+            var seconds = Stopwatch.GetElapsedTime(generationStarted).TotalSeconds;
+            if (updates > 1 && seconds > 0) PrivateRagTelemetry.TokensPerSecond.Record(updates / seconds);
             answer = CitationMarkers.RemoveUnknown(text.ToString().Trim(), sources.Count);
         }
 
@@ -97,7 +112,15 @@ public sealed class ChatService(
         yield return new ChatEvent.Citations(shown);
 
         var messageId = await SaveTurnAsync(conversation.Id, question, answer, shown, mode, ct);
+        PrivateRagTelemetry.AnswerDuration.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds, new KeyValuePair<string, object?>("mode", mode));
         yield return new ChatEvent.Done(conversation.Id, messageId, answer, mode, notFound);
+    }
+
+    private static void RecordFirstText(ref bool first, long started)
+    {
+        if (!first) return;
+        first = false;
+        PrivateRagTelemetry.TimeToFirstToken.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
     }
 
     private async Task<(Conversation Conversation, IReadOnlyList<(bool FromUser, string Text)> History)> LoadOrStartAsync(
