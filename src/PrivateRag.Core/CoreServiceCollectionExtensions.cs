@@ -12,6 +12,7 @@ using PrivateRag.Core.Documents;
 using PrivateRag.Core.Identity;
 using PrivateRag.Core.Indexing;
 using PrivateRag.Core.Indexing.Embedded;
+using PrivateRag.Core.Indexing.Qdrant;
 using PrivateRag.Core.Ingestion;
 using PrivateRag.Core.Options;
 using PrivateRag.Core.Retrieval;
@@ -43,11 +44,11 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<IBlobStore>(sp =>
             new FileBlobStore(Path.Combine(sp.GetRequiredService<IOptions<PrivateRagOptions>>().Value.FullDataPath, "blobs")));
         var indexProvider = configuration.GetSection(IndexOptions.Section).Get<IndexOptions>()?.Provider ?? IndexProvider.Embedded;
-        if (indexProvider != IndexProvider.Embedded)
-            throw new OptionsValidationException(IndexOptions.Section, typeof(IndexOptions),
-                [$"Index:Provider '{indexProvider}' is not available in this build; use Embedded (the default)."]);
-        services.AddEmbeddedChunkIndex(sp =>
-            Path.Combine(sp.GetRequiredService<IOptions<PrivateRagOptions>>().Value.FullDataPath, "index", "chunks.db"));
+        if (indexProvider == IndexProvider.Qdrant)
+            services.AddQdrantChunkIndex(configuration);
+        else
+            services.AddEmbeddedChunkIndex(sp =>
+                Path.Combine(sp.GetRequiredService<IOptions<PrivateRagOptions>>().Value.FullDataPath, "index", "chunks.db"));
         services.AddRetrieval(configuration);
         DecorateRetriever(services);
 
@@ -57,6 +58,7 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<IngestionQueue>();
         services.AddSingleton<IngestionSignal>();
         services.AddSingleton<ChatService>();
+        services.AddSingleton<Microsoft.SemanticKernel.IFunctionInvocationFilter, AnswerFunctionFilter>();
         services.AddSingleton<ConversationService>();
         services.AddSingleton<AccountService>();
         services.AddSingleton<BackupService>();

@@ -21,7 +21,7 @@ public sealed class ChatSchedulerOptions
 {
     /// <summary>Conversations generated together in one batch; each has its own sequence of <c>Models:Chat:ContextSize</c> tokens in the KV cache.</summary>
     [Range(1, 256)]
-    public int MaxConcurrent { get; set; } = 8;
+    public int MaxConcurrent { get; set; } = 4;
 
     /// <summary>Requests that may wait for a free sequence; past this, requests are refused with <see cref="Scheduling.InferenceBusyException"/>.</summary>
     [Range(0, 100_000)]

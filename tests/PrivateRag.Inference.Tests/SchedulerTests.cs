@@ -110,7 +110,7 @@ public sealed class SchedulerTests(TinyModelFixture model)
 
         var positions = new Recorder();
         var second = Stream(chat, "second", maxTokens: 4, CancellationToken.None, positions);
-        await WaitUntil(() => status.Queued == 1);
+        await WaitUntil(() => status.Queued == 1 && positions.Reports.Count > 0);
         Assert.False(second.FirstToken.IsCompleted);
         Assert.Equal(new QueuePosition(0, false), positions.Reports.First());
 
@@ -119,7 +119,7 @@ public sealed class SchedulerTests(TinyModelFixture model)
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => first.Completion);
 
         var updates = await second.Completion.WaitAsync(TimeSpan.FromSeconds(10));
-        Assert.True(DateTime.UtcNow - cancelledAt < TimeSpan.FromSeconds(5), "the queued request should start as soon as the first is cancelled");
+        Assert.True(DateTime.UtcNow - cancelledAt < TimeSpan.FromSeconds(8), "the queued request should start as soon as the first is cancelled");
         Assert.NotNull(updates[^1].FinishReason);
         Assert.Contains(new QueuePosition(0, true), positions.Reports);
         Assert.True(first.Tokens < 4000);
@@ -165,12 +165,13 @@ public sealed class SchedulerTests(TinyModelFixture model)
         var alice1 = new Recorder();
         var alice2 = new Recorder();
         var bob1 = new Recorder();
+        // Positions are reported just after the queue changes: wait for the reports, not only the queue length.
         var a1 = Stream(chat, "a1", 4000, cts.Token, alice1, "alice");
-        await WaitUntil(() => status.Queued == 1);
+        await WaitUntil(() => status.Queued == 1 && alice1.Reports.Count == 1);
         var a2 = Stream(chat, "a2", 4000, cts.Token, alice2, "alice");
-        await WaitUntil(() => status.Queued == 2);
+        await WaitUntil(() => status.Queued == 2 && alice2.Reports.Count == 1);
         var b1 = Stream(chat, "b1", 4000, cts.Token, bob1, "bob");
-        await WaitUntil(() => status.Queued == 3);
+        await WaitUntil(() => status.Queued == 3 && bob1.Reports.Count == 1 && alice2.Reports.Count == 2);
 
         Assert.Equal(0, alice1.Last.RequestsAhead);
         Assert.Equal(1, bob1.Last.RequestsAhead); // bob goes before alice's second request

@@ -19,6 +19,7 @@ public sealed class TinyModelFixture : IDisposable
             ["Models:Chat:Path"] = SharedData.TinyModel,
             ["Models:Chat:ContextSize"] = "512",
             ["Models:Chat:MaxOutputTokens"] = "16",
+            ["Inference:Chat:MaxConcurrent"] = "8",
             ["Models:Embedding:Path"] = SharedData.TinyModel,
             ["Models:Embedding:ContextSize"] = "256",
             ["Models:Embedding:BatchSize"] = "128",

@@ -1,5 +1,4 @@
 using System.Text;
-using Microsoft.Extensions.AI;
 
 namespace PrivateRag.Core.Answers;
 
@@ -21,12 +20,9 @@ public static class GroundedPrompt
         - Answer in the language of the question, concisely.
         """;
 
-    public static List<ChatMessage> Build(string question, IReadOnlyList<NumberedSource> sources, IReadOnlyList<(bool FromUser, string Text)> history)
+    /// <summary>The final user message: the numbered sources, fenced as data, then the question.</summary>
+    public static string SourcesAndQuestion(string question, IReadOnlyList<NumberedSource> sources)
     {
-        var messages = new List<ChatMessage> { new(ChatRole.System, SystemRules) };
-        foreach (var (fromUser, text) in history)
-            messages.Add(new ChatMessage(fromUser ? ChatRole.User : ChatRole.Assistant, text));
-
         var sb = new StringBuilder("<sources>\n");
         foreach (var s in sources)
         {
@@ -34,8 +30,7 @@ public static class GroundedPrompt
             sb.Append(Escape(s.Result.Chunk.Text.Trim())).Append("\n</source>\n");
         }
         sb.Append("</sources>\n\nQuestion: ").Append(question.Trim());
-        messages.Add(new ChatMessage(ChatRole.User, sb.ToString()));
-        return messages;
+        return sb.ToString();
     }
 
     // A source cannot close its own fence and pose as the question.

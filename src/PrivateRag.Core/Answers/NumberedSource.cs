@@ -16,11 +16,11 @@ public sealed record NumberedSource(int N, SearchResult Result)
         }
     }
 
-    public Citation ToCitation(bool cited, string? snippet = null)
+    public Citation ToCitation(bool cited, bool verified, string? snippet = null)
     {
         var c = Result.Chunk;
         return new Citation(N, c.DocumentId, c.DocumentName, c.CollectionId, c.PageStart, c.PageEnd, c.HeadingPath,
-            snippet ?? Snippets.Shorten(c.Text, 400), c.Id, c.CharStart, c.CharEnd, Result.Score, cited);
+            snippet ?? Snippets.Shorten(c.Text, 400), c.Id, c.CharStart, c.CharEnd, Result.Score, cited, verified);
     }
 
     /// <summary>Numbers the best results 1..n, keeping within the token budget (the first source always fits).</summary>

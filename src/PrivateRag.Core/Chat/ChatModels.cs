@@ -4,11 +4,13 @@ public sealed record ChatRequest(string Message, Guid? ConversationId = null, IR
 
 /// <summary>
 /// One cited source. <see cref="CharStart"/>/<see cref="CharEnd"/> locate the passage in the document's extracted text
-/// so a viewer can highlight it; <see cref="Cited"/> is false for sources given to the model that the answer never cites.
+/// so a viewer can highlight it; <see cref="Cited"/> is false for sources given to the model that the answer never cites;
+/// <see cref="Verified"/> is false when the sentences citing it are not supported by the passage (shown as unverified,
+/// never as proof).
 /// </summary>
 public sealed record Citation(
     int N, Guid DocumentId, string DocumentName, Guid CollectionId, int Page, int PageEnd, string? Heading,
-    string Snippet, string ChunkId, int CharStart, int CharEnd, double Score, bool Cited = true);
+    string Snippet, string ChunkId, int CharStart, int CharEnd, double Score, bool Cited = true, bool Verified = true);
 
 /// <summary>What an answer stream emits, in order: <see cref="Started"/>, deltas, <see cref="Citations"/>, <see cref="Done"/>.</summary>
 public abstract record ChatEvent

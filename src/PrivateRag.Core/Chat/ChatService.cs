@@ -7,6 +7,7 @@ using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Microsoft.SemanticKernel;
 using PrivateRag.Core.Access;
 using PrivateRag.Core.Answers;
 using PrivateRag.Core.Domain;
@@ -17,8 +18,9 @@ using PrivateRag.Core.Telemetry;
 namespace PrivateRag.Core.Chat;
 
 /// <summary>
-/// Answers a question in a conversation: scope to readable collections, retrieve, answer (generated when a chat model
-/// is configured, extractive otherwise), cite, and keep the turn in the owner's conversation.
+/// Answers a question in a conversation: condense a follow-up, scope to readable collections, retrieve, answer
+/// (generated through <see cref="AnswerKernel"/> when a chat model is configured, extractive otherwise), sanitise,
+/// verify and cite, and keep the turn in the owner's conversation.
 /// </summary>
 public sealed class ChatService(
     IDbContextFactory<PrivateRagDbContext> dbFactory,
@@ -33,7 +35,9 @@ public sealed class ChatService(
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
-    private IChatClient? ChatClient => services.GetService<IChatClient>();
+    private readonly Lazy<AnswerKernel?> _kernel = new(() => services.GetService<IChatClient>() is { } chat
+        ? new AnswerKernel(chat, services.GetServices<IFunctionInvocationFilter>())
+        : null);
 
     public async Task<ChatAnswer> AskAsync(ChatRequest request, AccessContext who, CancellationToken ct = default)
     {
@@ -50,6 +54,32 @@ public sealed class ChatService(
         throw new InvalidOperationException("The answer stream ended without a result.");
     }
 
+    /// <summary>
+    /// Answers the question of one of the caller's answers again, replacing that question and answer in the
+    /// conversation (the same collections apply as for a new question).
+    /// </summary>
+    public async IAsyncEnumerable<ChatEvent> RegenerateAsync(Guid messageId, IReadOnlyList<Guid>? collectionIds, AccessContext who,
+        [EnumeratorCancellation] CancellationToken ct = default)
+    {
+        Guid conversationId;
+        string question;
+        await using (var db = await dbFactory.CreateDbContextAsync(ct))
+        {
+            var owned = db.Conversations.Where(c => c.Owner == who.Subject).Select(c => c.Id);
+            var answer = await db.ConversationTurns.FirstOrDefaultAsync(t => t.Id == messageId && t.Role == TurnRole.Assistant && owned.Contains(t.ConversationId), ct)
+                ?? throw new NotFoundException($"Message {messageId} was not found.");
+            var asked = await db.ConversationTurns
+                .Where(t => t.ConversationId == answer.ConversationId && t.Role == TurnRole.User && t.CreatedAt <= answer.CreatedAt)
+                .OrderByDescending(t => t.CreatedAt).FirstOrDefaultAsync(ct)
+                ?? throw new NotFoundException($"Message {messageId} has no question to answer again.");
+            conversationId = answer.ConversationId;
+            question = asked.Text;
+            db.ConversationTurns.RemoveRange(asked, answer);
+            await db.SaveChangesAsync(ct);
+        }
+        await foreach (var e in StreamAsync(new ChatRequest(question, conversationId, collectionIds), who, ct)) yield return e;
+    }
+
     /// <summary>Validates first (throwing <see cref="InvalidRequestException"/> or <see cref="NotFoundException"/>), then streams.</summary>
     public async IAsyncEnumerable<ChatEvent> StreamAsync(ChatRequest request, AccessContext who, [EnumeratorCancellation] CancellationToken ct = default)
     {
@@ -62,25 +92,26 @@ public sealed class ChatService(
         var started = Stopwatch.GetTimestamp();
         var firstText = true;
         var (conversation, history) = await LoadOrStartAsync(request.ConversationId, question, who, ct);
-        var chat = ChatClient;
-        var mode = chat is null ? ExtractiveAnswerer.Mode : ModelName(chat);
+        var kernel = _kernel.Value;
+        var mode = kernel is null ? ExtractiveAnswerer.Mode : kernel.ModelId;
         yield return new ChatEvent.Started(conversation.Id, mode);
 
         var scope = await access.ScopeAsync(who, request.CollectionIds, ct);
-        var results = scope.Count == 0 ? [] : await retriever.SearchAsync(new SearchRequest(question, scope, options.Value.MaxSources * 2), ct);
+        var searchQuery = await StandaloneQuestionAsync(question, history, kernel, ct);
+        var results = scope.Count == 0 ? [] : await retriever.SearchAsync(new SearchRequest(searchQuery, scope, options.Value.MaxSources * 2), ct);
         var sources = NumberedSource.Select(results, options.Value);
+        activity?.SetTag("privaterag.answer.mode", mode);
+        activity?.SetTag("privaterag.answer.sources", sources.Count);
 
         string answer;
         var notFound = sources.Count == 0;
-        activity?.SetTag("privaterag.answer.mode", mode);
-        activity?.SetTag("privaterag.answer.sources", sources.Count);
         if (notFound)
         {
             answer = NotFoundAnswer;
             RecordFirstText(ref firstText, started);
             yield return new ChatEvent.Delta(answer);
         }
-        else if (chat is null)
+        else if (kernel is null)
         {
             answer = ExtractiveAnswerer.Answer(question, sources, options.Value.ExtractiveSentences);
             RecordFirstText(ref firstText, started);
@@ -89,16 +120,23 @@ public sealed class ChatService(
         else
         {
             var text = new StringBuilder();
-            var messages = GroundedPrompt.Build(question, sources, history);
+            var sanitizer = new StreamingAnswerSanitizer();
             var updates = 0;
             var generationStarted = Stopwatch.GetTimestamp();
-            await foreach (var update in chat.GetStreamingResponseAsync(messages, cancellationToken: ct))
+            await foreach (var piece in kernel.StreamAnswerAsync(question, sources, history, ct))
             {
-                if (string.IsNullOrEmpty(update.Text)) continue;
-                RecordFirstText(ref firstText, started);
                 updates++;
-                text.Append(update.Text);
-                yield return new ChatEvent.Delta(update.Text);
+                var safe = sanitizer.Push(piece);
+                if (safe.Length == 0) continue;
+                RecordFirstText(ref firstText, started);
+                text.Append(safe);
+                yield return new ChatEvent.Delta(safe);
+            }
+            var rest = sanitizer.Complete();
+            if (rest.Length > 0)
+            {
+                text.Append(rest);
+                yield return new ChatEvent.Delta(rest);
             }
             var seconds = Stopwatch.GetElapsedTime(generationStarted).TotalSeconds;
             if (updates > 1 && seconds > 0) PrivateRagTelemetry.TokensPerSecond.Record(updates / seconds);
@@ -106,7 +144,9 @@ public sealed class ChatService(
         }
 
         var cited = CitationMarkers.Find(answer);
-        var citations = sources.Select(s => s.ToCitation(cited.Contains(s.N))).ToList();
+        // Extractive answers quote their sources, so they are verified by construction.
+        var verified = kernel is null ? sources.Select(s => s.N).ToHashSet() : CitationVerifier.VerifiedSources(answer, sources);
+        var citations = sources.Select(s => s.ToCitation(cited.Contains(s.N), verified.Contains(s.N))).ToList();
         // An answer that cites nothing still shows what it was based on, marked as not cited.
         var shown = cited.Count > 0 ? citations.Where(c => c.Cited).ToList() : citations;
         yield return new ChatEvent.Citations(shown);
@@ -114,6 +154,30 @@ public sealed class ChatService(
         var messageId = await SaveTurnAsync(conversation.Id, question, answer, shown, mode, ct);
         PrivateRagTelemetry.AnswerDuration.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds, new KeyValuePair<string, object?>("mode", mode));
         yield return new ChatEvent.Done(conversation.Id, messageId, answer, mode, notFound);
+    }
+
+    /// <summary>
+    /// The question retrieval should search for. A follow-up ("and for 2023?") means little alone: with a chat model it
+    /// is rewritten using the conversation; without one, a short follow-up is searched together with the previous question.
+    /// </summary>
+    private async Task<string> StandaloneQuestionAsync(string question, IReadOnlyList<(bool FromUser, string Text)> history, AnswerKernel? kernel, CancellationToken ct)
+    {
+        if (history.Count == 0) return question;
+        if (kernel is not null)
+        {
+            try
+            {
+                return await kernel.CondenseAsync(question, history, ct);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                logger.LogWarning("Condensing the follow-up failed ({Error}); searching for it as asked", e.GetType().Name);
+                return question;
+            }
+        }
+        var previous = history.LastOrDefault(t => t.FromUser).Text;
+        var words = question.Split(' ', StringSplitOptions.RemoveEmptyEntries).Length;
+        return words <= 8 && previous is not null ? $"{previous} {question}" : question;
     }
 
     private static void RecordFirstText(ref bool first, long started)
@@ -164,9 +228,6 @@ public sealed class ChatService(
 
     public static IReadOnlyList<Citation> ReadCitations(string? json) =>
         string.IsNullOrEmpty(json) ? [] : JsonSerializer.Deserialize<List<Citation>>(json, Json) ?? [];
-
-    private static string ModelName(IChatClient chat) =>
-        chat.GetService<ChatClientMetadata>()?.DefaultModelId ?? "chat model";
 
     private static string Title(string question)
     {

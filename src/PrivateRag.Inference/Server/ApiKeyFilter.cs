@@ -19,7 +19,7 @@ internal sealed class ApiKeyFilter : IEndpointFilter
             .Select(k => SHA256.HashData(Encoding.UTF8.GetBytes(k))).ToArray();
     }
 
-    public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    public ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
         var http = context.HttpContext;
         var index = Match(http.Request.Headers.Authorization.ToString());
@@ -29,12 +29,11 @@ internal sealed class ApiKeyFilter : IEndpointFilter
             var message = _keyHashes.Length == 0
                 ? "This server has no API keys configured (Inference:ApiKeys), so it accepts no calls."
                 : "Send a valid API key as 'Authorization: Bearer KEY'.";
-            await OpenAiApi.WriteErrorAsync(http, StatusCodes.Status401Unauthorized, message, "invalid_request_error", "invalid_api_key");
-            return null;
+            return ValueTask.FromResult<object?>(OpenAiApi.Error(StatusCodes.Status401Unauthorized, message, "invalid_request_error", "invalid_api_key"));
         }
 
         http.Items[KeyItem] = index;
-        return await next(context);
+        return next(context);
     }
 
     /// <summary>The fairness key of a request: the caller's key, and the end user it names, if any.</summary>

@@ -233,6 +233,9 @@ public static class OpenAiApi
         _ => null,
     };
 
+    internal static IResult Error(int status, string message, string type, string? code) =>
+        Results.Json(new ErrorResponse(new ErrorDto(message, type, code)), Json, statusCode: status);
+
     internal static Task WriteErrorAsync(HttpContext http, int status, string message, string type, string? code)
     {
         http.Response.StatusCode = status;

@@ -1,0 +1,210 @@
+using System.Collections.Concurrent;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using PrivateRag.Inference.Catalog;
+using PrivateRag.Inference.Gguf;
+using PrivateRag.Tests;
+
+namespace PrivateRag.Inference.Tests;
+
+/// <summary>A Kestrel server on 127.0.0.1 (random port) serving the tiny model with Range support, recording Range headers.</summary>
+public sealed class ModelFileServer : IAsyncLifetime
+{
+    private WebApplication? _app;
+
+    public ConcurrentQueue<string> Ranges { get; } = new();
+
+    public Uri TinyModelUrl { get; private set; } = null!;
+
+    public Uri NotAModelUrl { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        _app = builder.Build();
+        _app.MapGet("/models/tiny.gguf", (HttpContext http) =>
+        {
+            Ranges.Enqueue(http.Request.Headers.Range.ToString());
+            return Results.File(SharedData.TinyModel, "application/octet-stream", enableRangeProcessing: true);
+        });
+        _app.MapGet("/models/page.gguf", () => Results.Text("<html>Sign in to download</html>", "text/html"));
+        await _app.StartAsync();
+        var address = new Uri(_app.Urls.First());
+        TinyModelUrl = new Uri(address, "/models/tiny.gguf");
+        NotAModelUrl = new Uri(address, "/models/page.gguf");
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_app is not null) await _app.DisposeAsync();
+    }
+}
+
+public sealed class ModelManagementTests(ModelFileServer server) : IClassFixture<ModelFileServer>, IDisposable
+{
+    private const string TinySha256 = "81f226c62d28ed4a1a9b9fa080fcd9f0cc40e0f9d5680036583ff98fbcd035cb";
+    private const long TinyBytes = 1_750_560;
+
+    private readonly string _folder = Directory.CreateTempSubdirectory("privaterag-models-").FullName;
+    private readonly HttpClient _http = new();
+
+    [SharedDataFact]
+    public async Task Pull_downloads_checks_the_hash_and_renames_into_place()
+    {
+        var destination = Path.Combine(_folder, "tiny.gguf");
+        var reports = new List<DownloadProgress>();
+
+        var result = await new ModelDownloader(_http).DownloadAsync(server.TinyModelUrl, destination, TinySha256, progress: new SyncProgress(reports));
+
+        Assert.Equal(TinySha256, result.Sha256);
+        Assert.Equal(TinyBytes, new FileInfo(destination).Length);
+        Assert.False(File.Exists(destination + ".part"));
+        Assert.Equal(0, result.ResumedFrom);
+        Assert.Equal(new DownloadProgress(TinyBytes, TinyBytes, 0), reports[^1]);
+    }
+
+    [SharedDataFact]
+    public async Task An_interrupted_download_resumes_with_a_range_request()
+    {
+        var destination = Path.Combine(_folder, "resumed.gguf");
+        var firstPart = File.ReadAllBytes(SharedData.TinyModel).AsSpan(0, 700_000).ToArray();
+        await File.WriteAllBytesAsync(destination + ".part", firstPart);
+
+        var result = await new ModelDownloader(_http).DownloadAsync(server.TinyModelUrl, destination, TinySha256);
+
+        Assert.Equal(700_000, result.ResumedFrom);
+        Assert.Contains("bytes=700000-", server.Ranges);
+        Assert.Equal(TinySha256, result.Sha256);
+        Assert.Equal(File.ReadAllBytes(SharedData.TinyModel), File.ReadAllBytes(destination));
+        Assert.False(File.Exists(destination + ".part"));
+    }
+
+    [SharedDataFact]
+    public async Task A_checksum_mismatch_leaves_no_file_behind()
+    {
+        var destination = Path.Combine(_folder, "bad.gguf");
+
+        var error = await Assert.ThrowsAsync<ModelDownloadException>(() =>
+            new ModelDownloader(_http).DownloadAsync(server.TinyModelUrl, destination, new string('0', 64)));
+
+        Assert.Contains("Checksum mismatch", error.Message);
+        Assert.Contains(TinySha256, error.Message);
+        Assert.False(File.Exists(destination));
+        Assert.False(File.Exists(destination + ".part"));
+    }
+
+    [SharedDataFact]
+    public async Task A_page_that_is_not_a_model_is_not_kept()
+    {
+        var destination = Path.Combine(_folder, "page.gguf");
+
+        var error = await Assert.ThrowsAsync<ModelDownloadException>(() => new ModelDownloader(_http).DownloadAsync(server.NotAModelUrl, destination));
+
+        Assert.Contains("not return a GGUF", error.Message);
+        Assert.False(File.Exists(destination));
+        Assert.False(File.Exists(destination + ".part"));
+    }
+
+    [SharedDataFact]
+    public void Inspect_reads_the_tiny_models_header()
+    {
+        var info = GgufModelInfo.Read(SharedData.TinyModel);
+
+        Assert.Equal("llama", info.Architecture);
+        Assert.Equal(513_048, info.Parameters);
+        Assert.Equal(4096, info.ContextLength);
+        Assert.Equal("F16", info.Quantization);
+        Assert.Equal(8, info.EmbeddingLength);
+        Assert.Equal(32_000, info.VocabularySize);
+        Assert.False(info.HasChatTemplate);
+        Assert.Equal(12, info.Tensors);
+        Assert.Equal(3u, info.GgufVersion);
+    }
+
+    [Fact]
+    public void A_file_that_is_not_gguf_is_reported_as_such()
+    {
+        var path = Path.Combine(_folder, "model.safetensors");
+        File.WriteAllText(path, "{\"not\": \"gguf\"}");
+
+        var error = Assert.Throws<InvalidDataException>(() => GgufModelInfo.Read(path));
+
+        Assert.Contains("GGUF", error.Message);
+    }
+
+    [Fact]
+    public void The_catalogue_has_chat_embedding_and_reranker_presets_with_honest_checksums()
+    {
+        var presets = ModelCatalog.All;
+
+        Assert.Equal(presets.Count, presets.Select(p => p.Name).Distinct(StringComparer.OrdinalIgnoreCase).Count());
+        Assert.Contains(presets, p => p.Capability == ModelCapability.Chat);
+        Assert.Contains(presets, p => p.Capability == ModelCapability.Embedding);
+        Assert.Contains(presets, p => p.Capability == ModelCapability.Reranker);
+        Assert.All(presets, p =>
+        {
+            Assert.Equal("https", p.Url.Scheme);
+            Assert.EndsWith(".gguf", p.FileName, StringComparison.Ordinal);
+            Assert.EndsWith(p.FileName, p.Url.AbsolutePath, StringComparison.Ordinal);
+            Assert.True(p.Sha256 is null || (p.Sha256.Length == 64 && p.Sha256.All(Uri.IsHexDigit)), p.Name);
+            Assert.False(string.IsNullOrWhiteSpace(p.ChecksumNote));
+        });
+        Assert.All(presets.Where(p => p.Capability == ModelCapability.Embedding), p =>
+        {
+            Assert.NotNull(p.Pooling);
+            Assert.True(p.Normalize);
+            Assert.NotNull(p.EmbeddingDimensions);
+        });
+        var nomic = ModelCatalog.Find("NOMIC-embed-text-v1.5");
+        Assert.Equal("search_query: ", nomic?.QueryPrefix);
+        Assert.Equal("search_document: ", nomic?.DocumentPrefix);
+    }
+
+    [SharedDataFact]
+    public async Task A_random_weight_llama_model_written_here_loads_and_generates()
+    {
+        var path = Path.Combine(_folder, "random.gguf");
+        RandomLlamaModel.Write(path, new LlamaShape(EmbeddingLength: 64, Layers: 2, Heads: 4, KvHeads: 2, FeedForwardLength: 128), SharedData.TinyModel);
+
+        var info = GgufModelInfo.Read(path);
+        Assert.Equal("llama", info.Architecture);
+        Assert.Equal("Q8_0", info.Quantization);
+        Assert.Equal(32_000, info.VocabularySize);
+        Assert.Equal(64L * 32_000 + 2 * (64 * 64 * 2 + 64 * 32 * 2 + 3 * 64 * 128 + 2 * 64) + 64, info.Parameters);
+
+        await using var services = TinyModelFixture.Build(new Dictionary<string, string?>
+        {
+            ["Models:Chat:Path"] = path,
+            ["Models:Chat:ContextSize"] = "256",
+            ["Inference:Chat:MaxConcurrent"] = "2",
+        });
+        var response = await services.GetRequiredService<IChatClient>().GetResponseAsync([new ChatMessage(ChatRole.User, "Hi")], new ChatOptions { MaxOutputTokens = 5 });
+        Assert.InRange(response.Usage?.OutputTokenCount ?? 0, 1, 5);
+    }
+
+    [Fact]
+    public void The_benchmark_model_has_about_a_hundred_million_parameters()
+    {
+        var s = LlamaShape.Small100M;
+        var perLayer = 4L * s.EmbeddingLength * s.EmbeddingLength + 3L * s.EmbeddingLength * s.FeedForwardLength;
+        var total = 32_000L * s.EmbeddingLength + s.Layers * perLayer;
+        Assert.InRange(total, 90_000_000, 130_000_000);
+    }
+
+    public void Dispose()
+    {
+        _http.Dispose();
+        try { Directory.Delete(_folder, recursive: true); } catch (IOException) { }
+    }
+
+    private sealed class SyncProgress(List<DownloadProgress> reports) : IProgress<DownloadProgress>
+    {
+        public void Report(DownloadProgress value) => reports.Add(value);
+    }
+}
