@@ -60,6 +60,7 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<ChatService>();
         services.AddSingleton<Microsoft.SemanticKernel.IFunctionInvocationFilter, AnswerFunctionFilter>();
         services.AddSingleton<ConversationService>();
+        services.AddSingleton<AnswerEvaluator>();
         services.AddSingleton<AccountService>();
         services.AddSingleton<BackupService>();
         return services;

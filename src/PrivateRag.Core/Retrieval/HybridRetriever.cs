@@ -41,6 +41,14 @@ public sealed class HybridRetriever(
         // Extra candidates leave room for the near-duplicates that are removed.
         var candidates = Math.Max(o.CandidatesPerRetriever, top * 2);
 
+        if (index is IHybridChunkIndex serverSide && _generator.Value is not null
+            && await EmbedAsync(request.Query, ct) is { } queryVector)
+        {
+            // The index fuses both searches itself (one request, the filter inside each prefetch).
+            var fused = await serverSide.SearchHybridAsync(request.Query, queryVector, filter, candidates, candidates, ct);
+            return RankFusion.RemoveNearDuplicates(fused.Select(h => new SearchResult(h.Chunk, h.Score, null, null)), top);
+        }
+
         // Lexical search runs on the thread pool while the query is embedded (SQLite calls are synchronous).
         var lexicalTask = Task.Run(() => index.SearchLexicalAsync(request.Query, filter, candidates, ct), ct);
         var dense = await SearchDenseAsync(request.Query, filter, candidates, ct);
@@ -57,6 +65,19 @@ public sealed class HybridRetriever(
             ranked = RankFusion.Fuse(lexical, dense, o.RrfK);
         }
         return RankFusion.RemoveNearDuplicates(ranked, top);
+    }
+
+    private async Task<ReadOnlyMemory<float>?> EmbedAsync(string query, CancellationToken ct)
+    {
+        try
+        {
+            return await _generator.Value!.GenerateVectorAsync(query, QueryEmbedding, ct);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            logger.LogWarning(e, "Embedding the query failed; answering this search from lexical results only.");
+            return null;
+        }
     }
 
     /// <summary>The dense hits, or null when there is no generator or the dense path failed (logged; lexical only).</summary>

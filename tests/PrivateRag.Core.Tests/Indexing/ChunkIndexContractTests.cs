@@ -39,7 +39,7 @@ public abstract class ChunkIndexContractTests : IDisposable
     protected static IReadOnlyList<IndexedChunk> Document(Guid document, Guid collection, params string[] texts) =>
         texts.Select((t, i) => Chunk(document, i, t, collection)).ToList();
 
-    [Fact]
+    [SkippableFact]
     public async Task Lexical_search_ranks_the_passage_that_matches_best_first()
     {
         var index = Open();
@@ -60,7 +60,7 @@ public abstract class ChunkIndexContractTests : IDisposable
         Assert.All(hits, h => Assert.True(h.Score > 0, "a higher score is better and positive"));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Lexical_search_stems_english_words()
     {
         var index = Open();
@@ -73,7 +73,7 @@ public abstract class ChunkIndexContractTests : IDisposable
         Assert.Equal(0, hits[0].Chunk.Ordinal);
     }
 
-    [Theory]
+    [SkippableTheory]
     [InlineData("cafe creme", 0)]
     [InlineData("CAFÉ", 0)]
     [InlineData("naïve", 1)]
@@ -93,7 +93,7 @@ public abstract class ChunkIndexContractTests : IDisposable
         Assert.Equal(expectedOrdinal, hits[0].Chunk.Ordinal);
     }
 
-    [Theory]
+    [SkippableTheory]
     [InlineData("東京", 0)]
     [InlineData("東京に住む", 0)]
     [InlineData("人工智能", 1)]
@@ -116,7 +116,7 @@ public abstract class ChunkIndexContractTests : IDisposable
         Assert.DoesNotContain(hits, h => h.Chunk.Ordinal == 3);
     }
 
-    [Theory]
+    [SkippableTheory]
     [InlineData("\"AND OR NEAR( *")]
     [InlineData("text: NOT (a OR")]
     [InlineData("^start -minus +plus {col} [x] 'quote' \"")]
@@ -136,7 +136,7 @@ public abstract class ChunkIndexContractTests : IDisposable
         Assert.All(hits, h => Assert.Equal(Allowed, h.Chunk.CollectionId));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Punctuation_only_and_empty_queries_find_nothing()
     {
         var index = Open();
@@ -147,7 +147,7 @@ public abstract class ChunkIndexContractTests : IDisposable
         Assert.Empty(await index.SearchLexicalAsync("?!*()", OnlyAllowed, 10));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Dense_search_returns_the_nearest_vectors_first()
     {
         var index = Open();
@@ -167,7 +167,7 @@ public abstract class ChunkIndexContractTests : IDisposable
         Assert.InRange(hits[2].Score, -0.01, 0.01);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task No_search_or_read_returns_chunks_of_collections_outside_the_filter()
     {
         var index = Open();
@@ -191,7 +191,7 @@ public abstract class ChunkIndexContractTests : IDisposable
         Assert.Equal(hidden, Assert.Single(await index.SearchLexicalAsync("harbour", IndexFilter.For(Forbidden), 10)).Chunk.DocumentId);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task An_empty_filter_sees_nothing()
     {
         var index = Open();
@@ -205,7 +205,7 @@ public abstract class ChunkIndexContractTests : IDisposable
         Assert.Empty(await index.GetDocumentChunksAsync(doc, none));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task A_canary_in_a_forbidden_collection_that_matches_best_is_never_returned()
     {
         var index = Open();
@@ -224,7 +224,7 @@ public abstract class ChunkIndexContractTests : IDisposable
         }
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Replacing_a_document_removes_the_old_version_and_rerunning_it_does_not_duplicate()
     {
         var index = Open();
@@ -244,7 +244,7 @@ public abstract class ChunkIndexContractTests : IDisposable
         Assert.Equal(afterFirst, afterRerun);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Readers_never_see_both_or_neither_version_while_a_document_is_replaced()
     {
         var index = Open();
@@ -274,7 +274,7 @@ public abstract class ChunkIndexContractTests : IDisposable
         Assert.True(await reader > 0);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Deleting_a_document_removes_it_from_every_search_and_read()
     {
         var index = Open();
@@ -294,7 +294,7 @@ public abstract class ChunkIndexContractTests : IDisposable
         await index.DeleteDocumentAsync(Guid.NewGuid()); // an unknown document is not an error
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Chunks_vectors_and_stats_persist_across_close_and_reopen()
     {
         var first = Open();
@@ -310,7 +310,7 @@ public abstract class ChunkIndexContractTests : IDisposable
         Assert.Equal(new IndexStats(1, 1, 4), await reopened.GetStatsAsync());
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Writes_by_another_instance_are_seen_by_the_next_dense_search()
     {
         var app = Open();
@@ -330,7 +330,7 @@ public abstract class ChunkIndexContractTests : IDisposable
         Assert.Equal(added, Assert.Single(await app.SearchLexicalAsync("new", OnlyAllowed, 10)).Chunk.DocumentId);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Vectors_of_another_dimension_are_rejected_with_both_dimensions_named()
     {
         var index = Open();
@@ -347,7 +347,7 @@ public abstract class ChunkIndexContractTests : IDisposable
         Assert.Equal(4, (await index.GetStatsAsync()).VectorDimensions);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Chunks_without_vectors_are_found_lexically_but_not_densely()
     {
         var index = Open();
@@ -359,7 +359,7 @@ public abstract class ChunkIndexContractTests : IDisposable
         Assert.Equal(new IndexStats(1, 1, null), await index.GetStatsAsync());
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task GetAsync_returns_the_chunks_asked_for_in_that_order_and_skips_unknown_ids()
     {
         var index = Open();
@@ -374,7 +374,7 @@ public abstract class ChunkIndexContractTests : IDisposable
         Assert.Equal("report.pdf", chunks[0].DocumentName);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Searches_running_while_documents_are_written_all_succeed_and_respect_the_filter()
     {
         var index = Open();

@@ -40,6 +40,8 @@ public sealed class EmbeddedChunkIndex : IChunkIndex, IDisposable
     private readonly ILogger _logger;
     private readonly SemaphoreSlim _writeLock = new(1, 1);
     private readonly VectorCache _vectors;
+    private readonly int _exactSearchBelow;
+    private readonly int _rescoreCandidates;
     private int _disposed;
 
     public EmbeddedChunkIndex(string databasePath, ILogger<EmbeddedChunkIndex>? logger = null)
@@ -53,6 +55,8 @@ public sealed class EmbeddedChunkIndex : IChunkIndex, IDisposable
         ArgumentException.ThrowIfNullOrWhiteSpace(options.DatabasePath);
         DatabasePath = Path.GetFullPath(options.DatabasePath);
         _busyTimeout = options.BusyTimeout;
+        _exactSearchBelow = Math.Max(0, options.ExactSearchBelow);
+        _rescoreCandidates = Math.Max(1, options.RescoreCandidates);
         _logger = (ILogger?)logger ?? NullLogger.Instance;
         var directory = Path.GetDirectoryName(DatabasePath);
         if (!string.IsNullOrEmpty(directory)) Directory.CreateDirectory(directory);
@@ -124,13 +128,8 @@ public sealed class EmbeddedChunkIndex : IChunkIndex, IDisposable
         if (!(norm > 0) || !float.IsFinite(norm)) return [];
         TensorPrimitives.Divide(vector.Span, norm, query);
 
-        var collector = new TopKCollector(top);
-        foreach (var partition in partitions)
-        {
-            ct.ThrowIfCancellationRequested();
-            if (partition.Dimensions == dimensions) partition.Search(query, collector);
-        }
-        var best = collector.Results();
+        var best = DenseSearch.Run(partitions.Where(p => p.Dimensions == dimensions).ToList(), query, top,
+            _exactSearchBelow, Math.Max(_rescoreCandidates, top));
         if (best.Count == 0) return [];
 
         await using var cmd = connection.CreateCommand();
@@ -544,4 +543,14 @@ public sealed class EmbeddedChunkIndexOptions
 
     /// <summary>How long an operation waits for another connection's lock before failing.</summary>
     public TimeSpan BusyTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// A dense search whose filter selects at most this many vectors scores every one exactly; above it, vectors
+    /// are ranked by the Hamming distance of their sign codes and the best <see cref="RescoreCandidates"/> are
+    /// scored exactly (see <c>DenseSearch</c>).
+    /// </summary>
+    public int ExactSearchBelow { get; set; } = 20_000;
+
+    /// <summary>How many binary-code candidates a large dense search scores exactly.</summary>
+    public int RescoreCandidates { get; set; } = 1_000;
 }

@@ -32,6 +32,9 @@ public static class FtsText
         "can", "could", "would", "should", "about", "me", "my",
     };
 
+    /// <summary>True for the common English words that queries drop.</summary>
+    public static bool IsStopword(string lowerCaseTerm) => Stopwords.Contains(lowerCaseTerm);
+
     /// <summary>The text as the FTS5 table indexes it: NFC, with CJK runs written as space-separated bigrams.</summary>
     public static string ForIndex(string? text)
     {

@@ -1,10 +1,11 @@
+using System.Numerics;
 using System.Numerics.Tensors;
 
 namespace PrivateRag.Core.Indexing.Embedded;
 
 /// <summary>
-/// The vectors of one collection, held in memory for dense search. The cache only uses this seam, so an
-/// approximate (HNSW) partition can replace <see cref="FlatVectorPartition"/> without touching the index.
+/// The vectors of one collection, held in memory for dense search. The cache only uses this seam, so another
+/// partition (an HNSW graph, say) can replace <see cref="FlatVectorPartition"/> without touching the index.
 /// Implementations are safe for concurrent searches and serialised mutations.
 /// </summary>
 internal interface IVectorPartition : IDisposable
@@ -24,17 +25,30 @@ internal interface IVectorPartition : IDisposable
     /// <summary>Removes every row of one document; returns how many were removed.</summary>
     int RemoveDocument(Guid documentId);
 
-    /// <summary>Offers this partition's best rows for a unit-length query to the collector.</summary>
+    /// <summary>Offers every row's exact score for a unit-length query to the collector.</summary>
     void Search(ReadOnlySpan<float> unitQuery, TopKCollector collector);
+
+    /// <summary>Offers every row's Hamming distance between its sign code and the query's (see <see cref="BinaryCode"/>).</summary>
+    void CollectCandidates(ReadOnlySpan<ulong> queryCode, CandidateCollector candidates);
+
+    /// <summary>Offers the exact scores of the given rows (those still present) to the collector.</summary>
+    void Rescore(IEnumerable<long> seqs, ReadOnlySpan<float> unitQuery, TopKCollector collector);
 }
 
-/// <summary>Exact search: one contiguous row-major array of unit vectors scanned with SIMD dot products.</summary>
+/// <summary>
+/// Exact and binary-quantised search over one contiguous row-major array of unit vectors: beside each float32
+/// row it keeps a sign code (one bit per dimension), so a large search can first rank all rows by Hamming
+/// distance (a few popcounts per row) and then rescore only the best candidates exactly (see <see cref="DenseSearch"/>).
+/// </summary>
 internal sealed class FlatVectorPartition : IVectorPartition
 {
     private readonly ReaderWriterLockSlim _lock = new(LockRecursionPolicy.NoRecursion);
+    private readonly int _words;
     private float[] _data;
+    private ulong[] _codes;
     private long[] _seqs;
     private Guid[] _documents;
+    private readonly Dictionary<long, int> _rowOfSeq = [];
     private int _count;
 
     public FlatVectorPartition(Guid collectionId, int dimensions, int capacity = 16)
@@ -42,8 +56,10 @@ internal sealed class FlatVectorPartition : IVectorPartition
         ArgumentOutOfRangeException.ThrowIfLessThan(dimensions, 1);
         CollectionId = collectionId;
         Dimensions = dimensions;
+        _words = BinaryCode.Words(dimensions);
         capacity = Math.Max(capacity, 4);
         _data = new float[(long)capacity * dimensions];
+        _codes = new ulong[(long)capacity * _words];
         _seqs = new long[capacity];
         _documents = new Guid[capacity];
     }
@@ -70,13 +86,16 @@ internal sealed class FlatVectorPartition : IVectorPartition
         _lock.EnterWriteLock();
         try
         {
+            if (_rowOfSeq.ContainsKey(seq)) return;
             if (_count == _seqs.Length) Grow();
             var row = _data.AsSpan(_count * Dimensions, Dimensions);
             var norm = TensorPrimitives.Norm(vector);
             if (norm > 0 && float.IsFinite(norm)) TensorPrimitives.Divide(vector, norm, row);
             else row.Clear();
+            BinaryCode.Encode(row, _codes.AsSpan(_count * _words, _words));
             _seqs[_count] = seq;
             _documents[_count] = documentId;
+            _rowOfSeq[seq] = _count;
             _count++;
         }
         finally { _lock.ExitWriteLock(); }
@@ -92,11 +111,14 @@ internal sealed class FlatVectorPartition : IVectorPartition
             {
                 if (_documents[i] != documentId) continue;
                 var last = _count - 1;
+                _rowOfSeq.Remove(_seqs[i]);
                 if (i != last)
                 {
                     _data.AsSpan(last * Dimensions, Dimensions).CopyTo(_data.AsSpan(i * Dimensions, Dimensions));
+                    _codes.AsSpan(last * _words, _words).CopyTo(_codes.AsSpan(i * _words, _words));
                     _seqs[i] = _seqs[last];
                     _documents[i] = _documents[last];
+                    _rowOfSeq[_seqs[i]] = i;
                 }
                 _count--;
                 removed++;
@@ -121,14 +143,141 @@ internal sealed class FlatVectorPartition : IVectorPartition
         finally { _lock.ExitReadLock(); }
     }
 
+    public void CollectCandidates(ReadOnlySpan<ulong> queryCode, CandidateCollector candidates)
+    {
+        if (queryCode.Length != _words) throw new VectorDimensionMismatchException(Dimensions, queryCode.Length * 64);
+        _lock.EnterReadLock();
+        try
+        {
+            var codes = _codes.AsSpan(0, _count * _words);
+            if (_words == 6) // 384 dimensions, the common small-model size: unrolled
+            {
+                ulong q0 = queryCode[0], q1 = queryCode[1], q2 = queryCode[2], q3 = queryCode[3], q4 = queryCode[4], q5 = queryCode[5];
+                for (int i = 0, o = 0; i < _count; i++, o += 6)
+                {
+                    var d = BitOperations.PopCount(codes[o] ^ q0) + BitOperations.PopCount(codes[o + 1] ^ q1)
+                          + BitOperations.PopCount(codes[o + 2] ^ q2) + BitOperations.PopCount(codes[o + 3] ^ q3)
+                          + BitOperations.PopCount(codes[o + 4] ^ q4) + BitOperations.PopCount(codes[o + 5] ^ q5);
+                    if (d < candidates.Bound) candidates.Offer(_seqs[i], d);
+                }
+                return;
+            }
+            for (int i = 0, o = 0; i < _count; i++, o += _words)
+            {
+                var d = 0;
+                for (var w = 0; w < _words; w++) d += BitOperations.PopCount(codes[o + w] ^ queryCode[w]);
+                if (d < candidates.Bound) candidates.Offer(_seqs[i], d);
+            }
+        }
+        finally { _lock.ExitReadLock(); }
+    }
+
+    public void Rescore(IEnumerable<long> seqs, ReadOnlySpan<float> unitQuery, TopKCollector collector)
+    {
+        ArgumentNullException.ThrowIfNull(seqs);
+        _lock.EnterReadLock();
+        try
+        {
+            foreach (var seq in seqs)
+            {
+                if (_rowOfSeq.TryGetValue(seq, out var row))
+                {
+                    collector.Offer(seq, TensorPrimitives.Dot(_data.AsSpan(row * Dimensions, Dimensions), unitQuery));
+                }
+            }
+        }
+        finally { _lock.ExitReadLock(); }
+    }
+
     public void Dispose() => _lock.Dispose();
 
     private void Grow()
     {
         var capacity = _seqs.Length + Math.Max(_seqs.Length / 2, 16);
         Array.Resize(ref _data, capacity * Dimensions);
+        Array.Resize(ref _codes, capacity * _words);
         Array.Resize(ref _seqs, capacity);
         Array.Resize(ref _documents, capacity);
+    }
+}
+
+/// <summary>Sign codes: bit i of a vector's code is set when its i-th component is positive.</summary>
+internal static class BinaryCode
+{
+    public static int Words(int dimensions) => (dimensions + 63) / 64;
+
+    public static void Encode(ReadOnlySpan<float> vector, Span<ulong> code)
+    {
+        code.Clear();
+        for (var i = 0; i < vector.Length; i++)
+        {
+            if (vector[i] > 0) code[i >> 6] |= 1UL << (i & 63);
+        }
+    }
+}
+
+/// <summary>Keeps the <c>capacity</c> rows with the smallest Hamming distance, each with the partition it came from.</summary>
+internal sealed class CandidateCollector(int capacity)
+{
+    private readonly PriorityQueue<(long Seq, int Owner), int> _heap = new(Math.Max(capacity, 1) + 1,
+        Comparer<int>.Create((a, b) => b.CompareTo(a))); // max-heap on distance
+
+    /// <summary>The partition that the following offers come from.</summary>
+    public int Owner { get; set; }
+
+    /// <summary>A row is worth offering only when its distance is below this.</summary>
+    public int Bound { get; private set; } = int.MaxValue;
+
+    public void Offer(long seq, int distance)
+    {
+        if (_heap.Count < capacity)
+        {
+            _heap.Enqueue((seq, Owner), distance);
+            if (_heap.Count == capacity) Bound = _heap.TryPeek(out _, out var worst) ? worst : int.MaxValue;
+        }
+        else if (distance < Bound)
+        {
+            _heap.EnqueueDequeue((seq, Owner), distance);
+            _heap.TryPeek(out _, out var worst);
+            Bound = worst;
+        }
+    }
+
+    /// <summary>The collected rows grouped by the partition they came from.</summary>
+    public ILookup<int, long> ByOwner() => _heap.UnorderedItems.ToLookup(e => e.Element.Owner, e => e.Element.Seq);
+}
+
+/// <summary>
+/// Dense search over the partitions a filter selects. When they hold few rows together, every row is scored
+/// exactly. Otherwise all rows are ranked by the Hamming distance of their sign codes, and the best
+/// <c>rescore</c> candidates across all selected partitions are scored exactly: the cost is one popcount pass
+/// over 1/32 of the float data plus a small exact pass, and the permission filter still decides which rows
+/// are looked at.
+/// </summary>
+internal static class DenseSearch
+{
+    public static List<(long Seq, float Score)> Run(IReadOnlyList<IVectorPartition> partitions, ReadOnlySpan<float> unitQuery,
+        int top, int exactBelow, int rescore)
+    {
+        var collector = new TopKCollector(top);
+        var total = 0L;
+        foreach (var p in partitions) total += p.Count;
+        if (total <= Math.Max(exactBelow, rescore))
+        {
+            foreach (var partition in partitions) partition.Search(unitQuery, collector);
+            return collector.Results();
+        }
+
+        Span<ulong> code = stackalloc ulong[BinaryCode.Words(unitQuery.Length)];
+        BinaryCode.Encode(unitQuery, code);
+        var candidates = new CandidateCollector(Math.Max(rescore, top));
+        for (var i = 0; i < partitions.Count; i++)
+        {
+            candidates.Owner = i;
+            partitions[i].CollectCandidates(code, candidates);
+        }
+        foreach (var group in candidates.ByOwner()) partitions[group.Key].Rescore(group, unitQuery, collector);
+        return collector.Results();
     }
 }
 
