@@ -4,6 +4,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using PrivateRag.Core.Access;
 using PrivateRag.Core.Answers;
+using PrivateRag.Core.Audit;
 using PrivateRag.Core.Backup;
 using PrivateRag.Core.Blobs;
 using PrivateRag.Core.Chat;
@@ -62,6 +63,7 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<ConversationService>();
         services.AddSingleton<AnswerEvaluator>();
         services.AddSingleton<AccountService>();
+        services.AddPrivateRagAudit(configuration);
         services.AddSingleton<BackupService>();
         return services;
     }

@@ -9,6 +9,7 @@ using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 using MudBlazor.Services;
+using PrivateRag.Core.Audit;
 using PrivateRag.Core.Options;
 using PrivateRag.Web.Auth;
 using PrivateRag.Web.Startup;
@@ -39,9 +40,12 @@ public static class WebServiceCollectionExtensions
             keys.XmlRepository = new Microsoft.AspNetCore.DataProtection.Repositories.FileSystemXmlRepository(
                 new DirectoryInfo(Path.Combine(data.Value.FullDataPath, "keys")), Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance));
 
-        services.AddAuthentication(AuthSchemes.Smart)
-            .AddPolicyScheme(AuthSchemes.Smart, "Cookie or API key", o => o.ForwardDefaultSelector = context =>
-                ApiKeyAuthenticationHandler.BearerToken(context.Request) is not null ? AuthSchemes.ApiKey : AuthSchemes.Cookie)
+        var entra = EntraOptions.IsConfigured(builder.Configuration);
+        var auth = services.AddAuthentication(AuthSchemes.Smart)
+            .AddPolicyScheme(AuthSchemes.Smart, "Cookie, API key or Entra token", o => o.ForwardDefaultSelector = context =>
+                ApiKeyAuthenticationHandler.BearerToken(context.Request) is not { } bearer ? AuthSchemes.Cookie
+                : entra && EntraAuthentication.LooksLikeJwt(bearer) ? AuthSchemes.EntraBearer
+                : AuthSchemes.ApiKey)
             .AddCookie(AuthSchemes.Cookie, o =>
             {
                 o.LoginPath = "/login";
@@ -56,6 +60,8 @@ public static class WebServiceCollectionExtensions
                 o.Events.OnRedirectToAccessDenied = c => ApiAware(c, StatusCodes.Status403Forbidden);
             })
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(AuthSchemes.ApiKey, null);
+        // Entra ID alongside (not instead of) local accounts and API keys, when AzureAd names a tenant and a client.
+        if (entra) auth.AddPrivateRagEntra(services, builder.Configuration);
 
         services.AddSingleton<AccessResolver>();
         services.AddScoped<IAuthorizationHandler, AccessRequirementHandler>();
@@ -69,15 +75,35 @@ public static class WebServiceCollectionExtensions
         services.AddMudServices();
 
         services.AddHealthChecks().AddCheck<ReadinessCheck>("store-and-index", tags: ["ready"]);
+
+        // Hardening: headers, rate limits, body size, antiforgery for cookie calls to the API.
+        services.AddOptions<WidgetFramingOptions>().BindConfiguration(WidgetFramingOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<RequestLimitOptions>().BindConfiguration(RequestLimitOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddPrivateRagRateLimits();
+        // X-Frame-Options comes from SecurityHeadersMiddleware (DENY, none on the widget frame), not from antiforgery.
+        services.AddAntiforgery(o =>
+        {
+            o.HeaderName = ApiAntiforgeryMiddleware.HeaderName;
+            o.SuppressXFrameOptionsHeader = true;
+        });
+
+        // Audit log: sign-ins, uploads, deletions, access and key changes, questions; old entries cleaned up.
+        services.AddSingleton<IAuditActor, HttpAuditActor>();
+        services.AddPrivateRagAudit(builder.Configuration);
+        services.AddPrivateRagAuditRetention();
         return builder;
     }
 
     public static WebApplication UsePrivateRagWeb(this WebApplication app)
     {
+        app.UseMiddleware<SecurityHeadersMiddleware>();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseStaticFiles();
+        app.UseMiddleware<RequestBodyLimitMiddleware>();
         app.UseAuthentication();
+        app.UseRateLimiter();
+        app.UseMiddleware<ApiAntiforgeryMiddleware>();
         app.UseAuthorization();
         app.UseAntiforgery();
         return app;
@@ -93,11 +119,18 @@ public static class WebServiceCollectionExtensions
     public static WebApplication MapPrivateRagUi(this WebApplication app)
     {
         app.MapStaticAssets();
-        app.MapRazorComponents<Components.App>().AddInteractiveServerRenderMode();
-        app.MapPost("/account/logout", async (HttpContext http) =>
+        // frame-ancestors comes from SecurityHeadersMiddleware (the widget frame may be embedded by Widget:AllowedOrigins).
+        app.MapRazorComponents<Components.App>().AddInteractiveServerRenderMode(o => o.ContentSecurityFrameAncestorsPolicy = null);
+        app.MapApiAntiforgery();
+        app.MapEntraSignIn();
+        app.MapPost("/account/logout", async (HttpContext http, IConfiguration configuration) =>
         {
+            var wasEntra = http.User.FindFirst(PrivateRagClaims.Kind)?.Value == "entra";
             await http.SignOutAsync(AuthSchemes.Cookie);
-            return TypedResults.LocalRedirect("/login");
+            // Entra users are also signed out at Entra, which sends them back to /login.
+            if (wasEntra && EntraOptions.IsConfigured(configuration))
+                return Results.SignOut(new AuthenticationProperties { RedirectUri = "/login" }, [AuthSchemes.EntraOidc]);
+            return Results.LocalRedirect("/login");
         });
         return app;
     }

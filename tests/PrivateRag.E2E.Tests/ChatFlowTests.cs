@@ -81,6 +81,20 @@ public sealed class ChatFlowTests(AppUnderTest app, Browser browser)
         await Expect(panel.GetByTestId("source-highlight")).ToBeVisibleAsync();
         await Pages.ShotAsync(page, "03-source-viewer");
 
+        // The link opens the original in the browser, at the cited page for a PDF; unknown documents are not found.
+        var href = await panel.GetByTestId("source-open").GetAttributeAsync("href") ?? "";
+        Assert.Matches(pdf is not null ? "^/api/documents/[0-9a-f-]{36}/view#page=[0-9]+$" : "^/api/documents/[0-9a-f-]{36}/view$", href);
+        var original = await context.APIRequest.GetAsync(app.BaseUrl + href.Split('#')[0]);
+        Assert.Equal(200, original.Status);
+        if (pdf is not null)
+        {
+            Assert.Equal("application/pdf", original.Headers["content-type"]);
+            Assert.StartsWith("inline", original.Headers["content-disposition"], StringComparison.Ordinal);
+        }
+        var passage = await context.APIRequest.GetAsync(app.BaseUrl + href.Split('#')[0].Replace("/view", "/passage", StringComparison.Ordinal));
+        Assert.Equal(200, passage.Status);
+        Assert.Equal(404, (await context.APIRequest.GetAsync($"{app.BaseUrl}/api/documents/{Guid.NewGuid()}/view")).Status);
+
         // Feedback is recorded and shown.
         var up = answer.GetByTestId("feedback-up");
         await up.ClickAsync();
@@ -107,13 +121,26 @@ public sealed class ChatFlowTests(AppUnderTest app, Browser browser)
         var problems = new List<string>();
         problems.AddRange(await SeriousViolationsAsync(page, "empty chat"));
         var answer = await Pages.AskAsync(page, "What is the hotel limit in London?");
-        await answer.GetByTestId("citation").First.ClickAsync();
+        // Keyboard: a citation opens with Enter, Escape closes the panel and focus goes back to the citation.
+        var chip = answer.GetByTestId("citation").First;
+        await chip.FocusAsync();
+        await page.Keyboard.PressAsync("Enter");
+        await Expect(page.GetByTestId("source-panel")).ToBeVisibleAsync();
+        await Expect(page.GetByTestId("source-document")).ToBeFocusedAsync();
+        await page.Keyboard.PressAsync("Escape");
+        await Expect(page.GetByTestId("source-panel")).ToHaveCountAsync(0);
+        await Expect(chip).ToBeFocusedAsync();
+        await chip.ClickAsync();
         await Expect(page.GetByTestId("source-panel")).ToBeVisibleAsync();
         problems.AddRange(await SeriousViolationsAsync(page, "answer with source panel"));
 
         await page.GetByTestId("theme-toggle").ClickAsync();
         await Expect(page.Locator("html[data-theme=dark]")).ToHaveCountAsync(1);
         problems.AddRange(await SeriousViolationsAsync(page, "dark mode"));
+
+        await page.GotoAsync(app.BaseUrl + "/admin/collections");
+        await Pages.WaitInteractiveAsync(page);
+        problems.AddRange(await SeriousViolationsAsync(page, "admin collections (dark)"));
 
         Assert.True(problems.Count == 0, "axe-core found serious or critical violations:\n" + string.Join("\n", problems));
     }
@@ -139,6 +166,16 @@ public sealed class ChatFlowTests(AppUnderTest app, Browser browser)
         await Expect(page.GetByTestId("source-panel")).ToBeVisibleAsync();
         await Pages.ShotAsync(page, "04b-phone-source");
         await page.GetByTestId("source-close").ClickAsync();
+        await page.GetByTestId("conversations-toggle").ClickAsync();
+        await Expect(page.GetByTestId("conversation-list")).ToBeVisibleAsync();
+        await Expect(page.GetByTestId("conversations-toggle")).ToHaveAttributeAsync("aria-expanded", "true");
+        await page.WaitForTimeoutAsync(400); // the drawer slides in
+        await Pages.ShotAsync(page, "04c-phone-conversations");
+        await page.Keyboard.PressAsync("Escape");
+        await Expect(page.GetByTestId("conversation-list")).ToBeHiddenAsync();
+        await answer.GetByTestId("citation").First.ClickAsync();
+        await Expect(page.GetByTestId("source-panel")).ToBeVisibleAsync();
+        await page.GetByTestId("source-close").ClickAsync();
         await Expect(page.GetByTestId("source-panel")).ToHaveCountAsync(0);
 
         await page.SetViewportSizeAsync(1366, 860);
@@ -147,6 +184,95 @@ public sealed class ChatFlowTests(AppUnderTest app, Browser browser)
         await answer.GetByTestId("citation").First.ClickAsync();
         await Expect(page.GetByTestId("source-panel")).ToBeVisibleAsync();
         await Pages.ShotAsync(page, "05-dark-mode");
+
+        // The choice is remembered by the server too: the next page is dark from its first paint.
+        var html = await (await context.APIRequest.GetAsync(app.BaseUrl + "/admin/collections")).TextAsync();
+        Assert.Contains("data-theme=\"dark\"", html, StringComparison.Ordinal);
+        await page.SetViewportSizeAsync(390, 844);
+        await page.GotoAsync(app.BaseUrl + "/admin/collections");
+        await Pages.WaitInteractiveAsync(page);
+        await Pages.ShotAsync(page, "06b-admin-phone-dark");
+    }
+
+    [BrowserFact]
+    public async Task A_dropped_connection_reconnects_and_the_conversation_goes_on()
+    {
+        RequireApp();
+        await EnsureSeedAsync();
+        await using var context = await browser.NewContextAsync();
+        // Every Blazor connection passes through Playwright, so the test can cut it like a flaky network would.
+        var sockets = new List<IWebSocketRoute>();
+        await context.RouteWebSocketAsync(new System.Text.RegularExpressions.Regex("/_blazor"), ws =>
+        {
+            lock (sockets) sockets.Add(ws);
+            ws.ConnectToServer();
+        });
+        var page = await context.NewPageAsync();
+        page.SetDefaultTimeout(30_000);
+        await Pages.SignInAsync(page, app.BaseUrl);
+        await Pages.AskAsync(page, "How much is the daily meal allowance?");
+        await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/c/[0-9a-f-]{36}$"));
+        var address = page.Url;
+        await page.GetByTestId("chat-input").FillAsync("Draft typed before the drop");
+
+        IWebSocketRoute[] live;
+        lock (sockets) live = [.. sockets];
+        foreach (var ws in live) await ws.CloseAsync(new() { Code = 1001, Reason = "network drop (test)" });
+
+        // Blazor reconnects on a new socket; the same circuit, page and conversation carry on.
+        await Expect(page.GetByTestId("offline-banner")).ToBeHiddenAsync(new() { Timeout = 30_000 });
+        await Task.Delay(500);
+        await Expect(page.GetByTestId("offline-banner")).ToBeHiddenAsync(new() { Timeout = 30_000 });
+        lock (sockets) Assert.True(sockets.Count > live.Length, "Blazor did not open a new connection after the drop.");
+        await Expect(page.GetByTestId("chat-input")).ToHaveValueAsync("Draft typed before the drop");
+        await page.GetByTestId("chat-input").FillAsync("");
+        await Pages.AskAsync(page, "Is alcohol reimbursed?");
+        await Expect(page.GetByTestId("chat-message")).ToHaveCountAsync(2);
+        Assert.Equal(address, page.Url);
+    }
+
+    [BrowserFact]
+    public async Task A_german_browser_gets_the_german_ui_and_the_picker_switches_to_english()
+    {
+        RequireApp();
+        await EnsureSeedAsync();
+        await using var context = await browser.NewContextAsync(locale: "de-DE");
+        var page = await context.NewPageAsync();
+        page.SetDefaultTimeout(30_000);
+        var cspErrors = new List<string>();
+        page.Console += (_, message) =>
+        {
+            if (message.Type == "error" && message.Text.Contains("Content Security Policy", StringComparison.OrdinalIgnoreCase))
+                lock (cspErrors) cspErrors.Add(message.Text);
+        };
+
+        await page.GotoAsync(app.BaseUrl + "/login");
+        await Expect(page.GetByTestId("login-submit")).ToContainTextAsync("Anmelden");
+        await Expect(page.Locator("html")).ToHaveAttributeAsync("lang", "de");
+        await Pages.SignInAsync(page, app.BaseUrl);
+        await Expect(page.GetByTestId("chat-send")).ToContainTextAsync("Senden");
+        var answer = await Pages.AskAsync(page, "Wie hoch ist das Hotellimit in London?");
+        await Expect(answer.GetByTestId("feedback-up")).ToHaveAttributeAsync("aria-label", "Hilfreich");
+        await Pages.ShotAsync(page, "07-german");
+
+        // The design of the offline state (Blazor adds this class when the circuit is lost).
+        await page.EvaluateAsync("() => document.getElementById('components-reconnect-modal').classList.add('components-reconnect-show')");
+        await Expect(page.GetByTestId("offline-banner")).ToBeVisibleAsync();
+        await Pages.ShotAsync(page, "08-offline-banner");
+        await page.EvaluateAsync("() => document.getElementById('components-reconnect-modal').classList.remove('components-reconnect-show')");
+
+        await page.GetByTestId("language-picker").Locator("button").First.ClickAsync();
+        await page.GetByTestId("language-en").ClickAsync();
+        await Expect(page.Locator("html")).ToHaveAttributeAsync("lang", "en"); // the page reloaded in English
+        await Pages.WaitInteractiveAsync(page);
+        await Expect(page.GetByTestId("chat-send")).ToContainTextAsync("Send");
+
+        // The static sign-in page has its own language buttons (no inline script: the CSP forbids it).
+        await page.GotoAsync(app.BaseUrl + "/login");
+        await Expect(page.GetByTestId("login-submit")).ToContainTextAsync("Sign in");
+        await page.GetByTestId("language-de").ClickAsync();
+        await Expect(page.GetByTestId("login-submit")).ToContainTextAsync("Anmelden");
+        Assert.True(cspErrors.Count == 0, "The browser refused content: " + string.Join("\n", cspErrors));
     }
 
     private static async Task<IEnumerable<string>> SeriousViolationsAsync(IPage page, string state)

@@ -10,6 +10,7 @@ using Microsoft.Extensions.Options;
 using Microsoft.SemanticKernel;
 using PrivateRag.Core.Access;
 using PrivateRag.Core.Answers;
+using PrivateRag.Core.Audit;
 using PrivateRag.Core.Domain;
 using PrivateRag.Core.Retrieval;
 using PrivateRag.Core.Storage;
@@ -97,6 +98,7 @@ public sealed class ChatService(
         yield return new ChatEvent.Started(conversation.Id, mode);
 
         var scope = await access.ScopeAsync(who, request.CollectionIds, ct);
+        if (services.GetService<IAuditLog>() is { } audit) await audit.RecordAsync(AuditEntry.Question(who, conversation.Id, scope, question), ct);
         var searchQuery = await StandaloneQuestionAsync(question, history, kernel, ct);
         var results = scope.Count == 0 ? [] : await retriever.SearchAsync(new SearchRequest(searchQuery, scope, options.Value.MaxSources * 2), ct);
         var sources = NumberedSource.Select(results, options.Value);

@@ -1,11 +1,12 @@
 using Microsoft.EntityFrameworkCore;
 using PrivateRag.Core.Access;
+using PrivateRag.Core.Audit;
 using PrivateRag.Core.Domain;
 using PrivateRag.Core.Storage;
 
 namespace PrivateRag.Core.Collections;
 
-public sealed class CollectionService(IDbContextFactory<PrivateRagDbContext> dbFactory)
+public sealed class CollectionService(IDbContextFactory<PrivateRagDbContext> dbFactory, IAuditLog? audit = null)
 {
     public async Task<IReadOnlyList<CollectionSummary>> ListReadableAsync(AccessContext who, CancellationToken ct = default)
     {
@@ -44,6 +45,7 @@ public sealed class CollectionService(IDbContextFactory<PrivateRagDbContext> dbF
         ApplyAccess(collection, request.Access);
         db.Collections.Add(collection);
         await db.SaveChangesAsync(ct);
+        if (audit is not null) await audit.RecordAsync(AuditEntry.AccessChange(null, collection.Id, request.Access), ct);
         return collection;
     }
 
@@ -56,6 +58,7 @@ public sealed class CollectionService(IDbContextFactory<PrivateRagDbContext> dbF
         collection.Grants.Clear();
         ApplyAccess(collection, access);
         await db.SaveChangesAsync(ct);
+        if (audit is not null) await audit.RecordAsync(AuditEntry.AccessChange(null, id, access), ct);
         return collection;
     }
 

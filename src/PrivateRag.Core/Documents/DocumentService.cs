@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using PrivateRag.Core.Access;
+using PrivateRag.Core.Audit;
 using PrivateRag.Core.Blobs;
 using PrivateRag.Core.Domain;
 using PrivateRag.Core.Indexing;
@@ -20,7 +21,8 @@ public sealed class DocumentService(
     CollectionAccess access,
     IOptions<UploadOptions> uploadOptions,
     TimeProvider clock,
-    ILogger<DocumentService> logger)
+    ILogger<DocumentService> logger,
+    IAuditLog? audit = null)
 {
     public bool IsAllowedFile(string fileName) =>
         uploadOptions.Value.AllowedExtensions.Contains(Path.GetExtension(fileName).ToLowerInvariant());
@@ -50,7 +52,11 @@ public sealed class DocumentService(
         }
 
         var existing = await db.Documents.FirstOrDefaultAsync(d => d.CollectionId == collectionId && d.ContentHash == blob.Hash, ct);
-        if (existing is not null) return new UploadResult(DocumentInfo.From(existing), Duplicate: true);
+        if (existing is not null)
+        {
+            if (audit is not null) await audit.RecordAsync(AuditEntry.Upload(who, collectionId, existing.Id, name, duplicate: true), ct);
+            return new UploadResult(DocumentInfo.From(existing), Duplicate: true);
+        }
 
         var document = new Document
         {
@@ -82,6 +88,7 @@ public sealed class DocumentService(
         }
         if (document.Status == DocumentStatus.Queued) signal.Notify();
         logger.LogInformation("Document {DocumentId} ({Name}, {Bytes} bytes) uploaded to collection {CollectionId}", document.Id, name, blob.Length, collectionId);
+        if (audit is not null) await audit.RecordAsync(AuditEntry.Upload(who, collectionId, document.Id, name), ct);
         return new UploadResult(DocumentInfo.From(document), Duplicate: false);
     }
 
@@ -123,6 +130,7 @@ public sealed class DocumentService(
         await db.SaveChangesAsync(ct);
         if (!await db.Documents.AnyAsync(d => d.ContentHash == doc.ContentHash, ct)) blobs.Delete(doc.ContentHash);
         logger.LogInformation("Document {DocumentId} deleted", id);
+        if (audit is not null) await audit.RecordAsync(AuditEntry.Deletion(who, "document", id, doc.CollectionId), ct);
         return true;
     }
 

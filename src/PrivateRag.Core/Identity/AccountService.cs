@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using PrivateRag.Core.Access;
+using PrivateRag.Core.Audit;
 using PrivateRag.Core.Domain;
 using PrivateRag.Core.Storage;
 
@@ -9,12 +10,17 @@ public sealed record UserInfo(Guid Id, string UserName, string? DisplayName, str
 
 public sealed record ApiKeyInfo(Guid Id, string Name, string Prefix, string Role, string? UserName, DateTimeOffset CreatedAt, DateTimeOffset? LastUsedAt, DateTimeOffset? RevokedAt);
 
+/// <summary>An API key in use: which key, and the caller it acts as.</summary>
+public sealed record ApiKeyCaller(Guid KeyId, string Prefix, AccessContext Access);
+
 /// <summary>A freshly made key: the secret is shown once and never stored.</summary>
 public sealed record CreatedApiKey(ApiKeyInfo Info, string Secret);
 
 /// <summary>Local accounts, their groups and API keys.</summary>
-public sealed class AccountService(IDbContextFactory<PrivateRagDbContext> dbFactory, TimeProvider clock)
+public sealed class AccountService(IDbContextFactory<PrivateRagDbContext> dbFactory, TimeProvider clock, IAuditLog? audit = null)
 {
+    private Task AuditAsync(AuditEntry entry) => audit?.RecordAsync(entry) ?? Task.CompletedTask;
+
     public async Task<bool> AnyUsersAsync(CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
@@ -40,6 +46,8 @@ public sealed class AccountService(IDbContextFactory<PrivateRagDbContext> dbFact
         user.Groups = groups.Select(g => g.Trim()).Where(g => g.Length > 0).Distinct()
             .Select(g => new UserGroup { UserId = user.Id, Group = g }).ToList();
         await db.SaveChangesAsync(ct);
+        await AuditAsync(new AuditEntry(AuditKinds.UserChange, null, Target: user.UserName,
+            Detail: $"role={user.Role}; groups=[{string.Join(", ", user.Groups.Select(g => g.Group))}]{(password is null ? "" : "; password set")}"));
         return ToInfo(user);
     }
 
@@ -58,9 +66,12 @@ public sealed class AccountService(IDbContextFactory<PrivateRagDbContext> dbFact
         if (user?.PasswordHash is null)
         {
             PasswordHashing.Verify(password, DummyHash.Value); // keep timing similar for unknown users
+            await AuditAsync(AuditEntry.SignIn(Clip(userName.Trim()), success: false, "password"));
             return null;
         }
-        return PasswordHashing.Verify(password, user.PasswordHash) ? ToInfo(user) : null;
+        var ok = PasswordHashing.Verify(password, user.PasswordHash);
+        await AuditAsync(AuditEntry.SignIn(user.UserName, ok, "password"));
+        return ok ? ToInfo(user) : null;
     }
 
     /// <summary>Current role and groups of a user, read fresh so changes apply on the next request.</summary>
@@ -99,6 +110,8 @@ public sealed class AccountService(IDbContextFactory<PrivateRagDbContext> dbFact
         };
         db.ApiKeys.Add(entity);
         await db.SaveChangesAsync(ct);
+        await AuditAsync(new AuditEntry(AuditKinds.KeyCreated, null, Target: entity.Id.ToString(),
+            Detail: $"{entity.Name} ({entity.Prefix}…), {(userName is null ? "role " + entity.Role : "acts as " + userName)}"));
         return new CreatedApiKey(new ApiKeyInfo(entity.Id, entity.Name, entity.Prefix, entity.Role, userName, entity.CreatedAt, null, null), key);
     }
 
@@ -112,7 +125,11 @@ public sealed class AccountService(IDbContextFactory<PrivateRagDbContext> dbFact
     }
 
     /// <summary>The caller a key stands for, or null when it is unknown or revoked. Records when it was last used.</summary>
-    public async Task<AccessContext?> ResolveApiKeyAsync(string key, CancellationToken ct = default)
+    public async Task<AccessContext?> ResolveApiKeyAsync(string key, CancellationToken ct = default) =>
+        (await ResolveApiKeyCallerAsync(key, ct))?.Access;
+
+    /// <summary>The key itself (id and prefix, for rate limits and the audit log) and the caller it stands for.</summary>
+    public async Task<ApiKeyCaller?> ResolveApiKeyCallerAsync(string key, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var hash = ApiKeyHashing.Hash(key);
@@ -124,9 +141,10 @@ public sealed class AccountService(IDbContextFactory<PrivateRagDbContext> dbFact
         if (entity.UserId is { } userId)
         {
             var user = await db.Users.AsNoTracking().Include(u => u.Groups).FirstOrDefaultAsync(u => u.Id == userId, ct);
-            return user is null ? null : ToAccess(user);
+            return user is null ? null : new ApiKeyCaller(entity.Id, entity.Prefix, ToAccess(user));
         }
-        return new AccessContext($"apikey:{entity.Prefix}", entity.Name, entity.Role == Roles.Admin, new HashSet<string>());
+        return new ApiKeyCaller(entity.Id, entity.Prefix,
+            new AccessContext($"apikey:{entity.Prefix}", entity.Name, entity.Role == Roles.Admin, new HashSet<string>()));
     }
 
     public async Task<IReadOnlyList<ApiKeyInfo>> ListApiKeysAsync(CancellationToken ct = default)
@@ -142,9 +160,14 @@ public sealed class AccountService(IDbContextFactory<PrivateRagDbContext> dbFact
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var now = clock.GetUtcNow();
-        return await db.ApiKeys.Where(k => k.Id == id && k.RevokedAt == null)
+        var revoked = await db.ApiKeys.Where(k => k.Id == id && k.RevokedAt == null)
             .ExecuteUpdateAsync(s => s.SetProperty(k => k.RevokedAt, now), ct) == 1;
+        if (revoked) await AuditAsync(new AuditEntry(AuditKinds.KeyRevoked, null, Target: id.ToString()));
+        return revoked;
     }
+
+    // A failed sign-in records the name tried, never the password, and never more than a name's length.
+    private static string Clip(string s) => s.Length <= 256 ? s : s[..256];
 
     private static readonly Lazy<string> DummyHash = new(() => PasswordHashing.Hash(Guid.NewGuid().ToString()));
 

@@ -31,7 +31,11 @@ public sealed record IndexFilter(IReadOnlyCollection<Guid> CollectionIds)
     public static IndexFilter For(params Guid[] ids) => new(ids);
 }
 
-/// <summary>One passage with its provenance. Vector is null when no embedding model is configured.</summary>
+/// <summary>
+/// One passage with its provenance. Vector is null when no embedding model is configured. <see cref="DocumentContext"/>
+/// is what the document says about itself (its title, the opening of its first page): indexed for lexical search with
+/// the document name so a passage that never names its company or subject is still found by it; not returned on reads.
+/// </summary>
 public sealed record IndexedChunk(
     string Id,
     Guid DocumentId,
@@ -44,7 +48,8 @@ public sealed record IndexedChunk(
     int CharStart,
     int CharEnd,
     string Text,
-    float[]? Vector = null)
+    float[]? Vector = null,
+    string? DocumentContext = null)
 {
     /// <summary>Deterministic id: a re-run of the same document overwrites instead of duplicating.</summary>
     public static string MakeId(Guid documentId, int ordinal) => $"{documentId:N}-{ordinal:D5}";

@@ -19,6 +19,7 @@ public abstract class PrivateRagDbContext(DbContextOptions options) : DbContext(
     public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
     public DbSet<Conversation> Conversations => Set<Conversation>();
     public DbSet<ConversationTurn> ConversationTurns => Set<ConversationTurn>();
+    public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
 
 
     protected override void OnModelCreating(ModelBuilder b)
@@ -89,6 +90,18 @@ public abstract class PrivateRagDbContext(DbContextOptions options) : DbContext(
             e.Property(t => t.Role).HasConversion<string>().HasMaxLength(16);
             e.Property(t => t.Mode).HasMaxLength(200);
             e.HasIndex(t => new { t.ConversationId, t.CreatedAt });
+        });
+        b.Entity<AuditEvent>(e =>
+        {
+            e.ToTable("AuditLog");
+            e.Property(a => a.Kind).HasMaxLength(32);
+            e.Property(a => a.Subject).HasMaxLength(256);
+            e.Property(a => a.Target).HasMaxLength(256);
+            e.Property(a => a.CollectionIds).HasMaxLength(4000);
+            e.Property(a => a.Detail).HasMaxLength(4000);
+            e.HasIndex(a => a.At);
+            e.HasIndex(a => new { a.Kind, a.At });
+            e.HasIndex(a => new { a.Subject, a.At });
         });
     }
 

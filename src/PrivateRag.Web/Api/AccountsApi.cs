@@ -31,6 +31,8 @@ public static class AccountsApi
         });
         group.MapDelete("/apikeys/{id:guid}", async Task<Results<NoContent, NotFound>> (Guid id, AccountService accounts, CancellationToken ct) =>
             await accounts.RevokeApiKeyAsync(id, ct) ? TypedResults.NoContent() : TypedResults.NotFound());
+        // The other admin surface over accounts: who did what (mapped here so Program.cs needs no new line).
+        routes.MapAuditApi();
         return group;
     }
 }

@@ -9,7 +9,7 @@ namespace PrivateRag.Web.Auth;
 /// Turns a signed-in principal into an <see cref="AccessContext"/>. Local accounts are read from the store on every
 /// call, so a removed group or role takes effect on the next request rather than at the next sign-in.
 /// </summary>
-public sealed class AccessResolver(AccountService accounts)
+public sealed class AccessResolver(AccountService accounts, EntraAccess? entra = null)
 {
     public async Task<AccessContext?> ResolveAsync(ClaimsPrincipal principal, CancellationToken ct = default)
     {
@@ -18,6 +18,7 @@ public sealed class AccessResolver(AccountService accounts)
         var subject = principal.FindFirstValue(PrivateRagClaims.Subject) ?? principal.Identity.Name;
         if (subject is null) return null;
         if (kind == "local") return await accounts.ResolveUserAsync(subject, ct);
+        if (kind == "entra") return entra is null ? null : await entra.ResolveAsync(principal, ct);
         return new AccessContext(
             subject,
             principal.Identity.Name ?? subject,

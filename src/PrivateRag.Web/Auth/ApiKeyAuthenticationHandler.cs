@@ -15,13 +15,15 @@ public sealed class ApiKeyAuthenticationHandler(
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
         if (BearerToken(Request) is not { } key) return AuthenticateResult.NoResult();
-        var who = await accounts.ResolveApiKeyAsync(key, Context.RequestAborted);
-        if (who is null) return AuthenticateResult.Fail("The API key is not valid or was revoked.");
+        var caller = await accounts.ResolveApiKeyCallerAsync(key, Context.RequestAborted);
+        if (caller is null) return AuthenticateResult.Fail("The API key is not valid or was revoked.");
+        var who = caller.Access;
         var claims = new List<Claim>
         {
             new(ClaimTypes.Name, who.DisplayName),
             new(PrivateRagClaims.Subject, who.Subject),
             new(PrivateRagClaims.Kind, "apikey"),
+            new(PrivateRagClaims.ApiKeyId, caller.KeyId.ToString()),
             new(ClaimTypes.Role, who.IsAdmin ? Roles.Admin : Roles.User),
         };
         claims.AddRange(who.Groups.Select(g => new Claim(PrivateRagClaims.Group, g)));

@@ -6,6 +6,10 @@ public static class AuthSchemes
     public const string Smart = "PrivateRag";
     public const string Cookie = "Cookies";
     public const string ApiKey = "ApiKey";
+    /// <summary>Entra ID bearer tokens for the API (JWT, validated by Microsoft.Identity.Web).</summary>
+    public const string EntraBearer = "EntraBearer";
+    /// <summary>Entra ID sign-in for the UI (OpenID Connect); the session is then the cookie.</summary>
+    public const string EntraOidc = "EntraOidc";
 }
 
 public static class Policies
@@ -19,4 +23,6 @@ public static class PrivateRagClaims
     public const string Kind = "privaterag:kind";
     public const string Subject = "privaterag:sub";
     public const string Group = "privaterag:group";
+    /// <summary>The id of the API key a call was made with (rate limits and the audit log count per key).</summary>
+    public const string ApiKeyId = "privaterag:keyid";
 }

@@ -104,4 +104,73 @@ public sealed class ChatPageTests
 
         Assert.Empty(cut.FindAll("[data-testid=chat-message]"));
     }
+
+    [Fact]
+    public async Task The_conversation_moves_into_the_address_and_opening_that_address_restores_it()
+    {
+        await using var ctx = new PrivateRagTestContext();
+        var collection = await ctx.CreateCollectionAsync("Handbook");
+        await ctx.UploadTextAsync(collection, "leave.txt", "Annual leave is 28 days per year, including public holidays.");
+        await ctx.DrainQueueAsync();
+        var navigation = ctx.Services.GetRequiredService<Microsoft.AspNetCore.Components.NavigationManager>();
+        var cut = ctx.Render<Chat>();
+        cut.WaitForAssertion(() => Assert.NotNull(cut.Find("[data-testid=chat-empty]")), Wait);
+
+        cut.Find("[data-testid=chat-input]").Input("How many days of annual leave per year?");
+        cut.Find("[data-testid=chat-send]").Click();
+        cut.WaitForAssertion(() => Assert.Single(cut.FindAll("[data-testid=conversation-item]")), Wait);
+
+        var id = Assert.Single(await ctx.Services.GetRequiredService<ConversationService>().ListAsync(ctx.AdminAccess)).Id;
+        Assert.EndsWith($"/c/{id}", navigation.Uri, StringComparison.Ordinal);
+
+        var reopened = ctx.Render<Chat>(p => p.Add(c => c.ConversationId, id));
+        reopened.WaitForAssertion(() =>
+        {
+            Assert.Single(reopened.FindAll("[data-testid=chat-message]"));
+            Assert.Contains("annual leave", reopened.Find("[data-testid=chat-question]").TextContent, StringComparison.OrdinalIgnoreCase);
+        }, Wait);
+    }
+
+    [Fact]
+    public async Task An_unknown_conversation_address_shows_the_not_found_state()
+    {
+        await using var ctx = new PrivateRagTestContext();
+
+        var cut = ctx.Render<Chat>(p => p.Add(c => c.ConversationId, Guid.NewGuid()));
+
+        cut.WaitForAssertion(() => Assert.NotNull(cut.Find("[data-testid=conversation-not-found]")), Wait);
+        Assert.Empty(cut.FindAll("[data-testid=chat-empty]"));
+    }
+
+    [Fact]
+    public async Task Conversations_can_be_renamed_searched_and_deleted_from_the_sidebar()
+    {
+        await using var ctx = new PrivateRagTestContext();
+        var conversations = ctx.Services.GetRequiredService<ConversationService>();
+        var collection = await ctx.CreateCollectionAsync("Handbook");
+        await ctx.UploadTextAsync(collection, "leave.txt", "Annual leave is 28 days per year, including public holidays.");
+        await ctx.DrainQueueAsync();
+        var chat = ctx.Services.GetRequiredService<ChatService>();
+        await chat.AskAsync(new ChatRequest("How many days of annual leave?"), ctx.AdminAccess);
+        await chat.AskAsync(new ChatRequest("Are public holidays included?"), ctx.AdminAccess);
+        var cut = ctx.Render<Chat>();
+        cut.WaitForAssertion(() => Assert.Equal(2, cut.FindAll("[data-testid=conversation-item]").Count), Wait);
+
+        // Rename the first one with the keyboard.
+        cut.FindAll("[data-testid=conversation-rename]")[0].Click();
+        cut.Find("[data-testid=conversation-rename-input]").Input("Leave questions");
+        cut.Find("[data-testid=conversation-rename-input]").KeyDown(new Microsoft.AspNetCore.Components.Web.KeyboardEventArgs { Key = "Enter" });
+        cut.WaitForAssertion(() => Assert.Contains(cut.FindAll("[data-testid=conversation-item]"),
+            i => i.TextContent.Contains("Leave questions", StringComparison.Ordinal)), Wait);
+
+        // Search narrows the list.
+        cut.Find("[data-testid=conversation-search]").Input("Leave questions");
+        cut.WaitForAssertion(() => Assert.Single(cut.FindAll("[data-testid=conversation-item]")), Wait);
+
+        // Delete asks first.
+        cut.Find("[data-testid=conversation-delete]").Click();
+        cut.Find("[data-testid=conversation-delete-confirm]").Click();
+        cut.WaitForAssertion(() => Assert.NotNull(cut.Find("[data-testid=conversations-empty]")), Wait);
+        Assert.Single(await conversations.ListAsync(ctx.AdminAccess));
+    }
 }

@@ -30,4 +30,18 @@ public sealed class LoginPageTests
         Assert.Contains("privaterag users add NAME --role admin --password", note, StringComparison.Ordinal);
         Assert.Contains("PRIVATERAG_BOOTSTRAP_ADMIN_KEY", note, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task The_sign_in_page_speaks_german_and_offers_the_language_choice()
+    {
+        await using var ctx = new PrivateRagTestContext();
+
+        var cut = ctx.Render<Login>(p => p
+            .AddCascadingValue<HttpContext>(new DefaultHttpContext())
+            .AddCascadingValue(PrivateRag.Web.Resources.UiText.For("de")));
+
+        Assert.Contains("Anmelden", cut.Find("[data-testid=login-submit]").TextContent, StringComparison.Ordinal);
+        Assert.Equal("true", cut.Find("[data-testid=language-de]").GetAttribute("aria-pressed"));
+        Assert.Equal("false", cut.Find("[data-testid=language-en]").GetAttribute("aria-pressed"));
+    }
 }

@@ -355,7 +355,7 @@ public sealed class EmbeddedChunkIndex : IChunkIndex, IDisposable
                     fSeq.Value = seq;
                     fText.Value = FtsText.ForIndex(chunk.Text);
                     fHead.Value = FtsText.ForIndex(chunk.HeadingPath);
-                    fName.Value = FtsText.ForIndex(chunk.DocumentName);
+                    fName.Value = FtsText.ForIndex(chunk.DocumentContext is { Length: > 0 } context ? $"{chunk.DocumentName}\n{context}" : chunk.DocumentName);
                     await fts.ExecuteNonQueryAsync(ct);
 
                     touched.Add(chunk.CollectionId);

@@ -58,7 +58,7 @@ public static class QdrantRequests
     public static PointStruct Point(IndexedChunk chunk)
     {
         ArgumentNullException.ThrowIfNull(chunk);
-        var (indices, values) = SparseEncoder.EncodeDocument(string.Join('\n', chunk.DocumentName, chunk.HeadingPath, chunk.Text));
+        var (indices, values) = SparseEncoder.EncodeDocument(string.Join('\n', chunk.DocumentName, chunk.DocumentContext, chunk.HeadingPath, chunk.Text));
         var named = new NamedVectors { Vectors = { [Sparse] = new Vector { Sparse = new SparseVector { Indices = { indices }, Values = { values } } } } };
         if (chunk.Vector is { } v) named.Vectors[Dense] = new Vector { Dense = new DenseVector { Data = { v } } };
         var point = new PointStruct { Id = PointIdOf(chunk.Id), Vectors = new Vectors { Vectors_ = named } };

@@ -18,10 +18,17 @@ public sealed class ChatExchange(string question)
     public string? Mode { get; set; }
     public Guid? MessageId { get; set; }
     public bool IsStreaming { get; set; }
+
+    /// <summary>While waiting for the model: how many requests will start before this one (null: not waiting).</summary>
+    public int? QueueAhead { get; set; }
     public bool Stopped { get; set; }
     public bool NotFound { get; set; }
     public string? Error { get; set; }
     public int? Feedback { get; set; }
+    public string? FeedbackComment { get; set; }
+
+    /// <summary>True once the optional comment was sent; the comment box closes.</summary>
+    public bool CommentSent { get; set; }
 
     public bool IsExtractive => Mode == ExtractiveAnswerer.Mode;
 
@@ -73,6 +80,7 @@ public sealed class ChatExchange(string question)
             current.Mode = m.Mode;
             current.MessageId = m.Id;
             current.Feedback = m.Feedback;
+            current.CommentSent = m.Feedback is not null;
             current = null;
         }
         return exchanges;
@@ -86,16 +94,25 @@ public sealed class ChatExchange(string question)
     }
 }
 
+/// <summary>A thumb (+1 or -1) and, when the person wrote one, a comment.</summary>
+public sealed record FeedbackChoice(int Rating, string? Comment = null);
+
 /// <summary>How a citation is named in chips and the source panel.</summary>
 public static class CitationText
 {
-    public static string Pages(Citation c) => c.Page <= 0 ? ""
-        : c.PageEnd > c.Page ? string.Create(CultureInfo.InvariantCulture, $"pp. {c.Page}–{c.PageEnd}")
-        : string.Create(CultureInfo.InvariantCulture, $"p. {c.Page}");
+    public static string Pages(Citation c, PrivateRag.Web.Resources.UiText? text = null) => Pages(c.Page, c.PageEnd, text);
 
-    public static string Label(Citation c)
+    public static string Pages(int page, int pageEnd, PrivateRag.Web.Resources.UiText? text = null)
     {
-        var pages = Pages(c);
+        var t = text ?? PrivateRag.Web.Resources.UiText.Default;
+        return page <= 0 ? ""
+            : pageEnd > page ? t["PageRange", page, pageEnd]
+            : t["PageOne", page];
+    }
+
+    public static string Label(Citation c, PrivateRag.Web.Resources.UiText? text = null)
+    {
+        var pages = Pages(c, text);
         return pages.Length == 0
             ? string.Create(CultureInfo.InvariantCulture, $"{c.N} · {c.DocumentName}")
             : string.Create(CultureInfo.InvariantCulture, $"{c.N} · {c.DocumentName} {pages}");

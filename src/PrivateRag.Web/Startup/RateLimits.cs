@@ -1,0 +1,106 @@
+using System.ComponentModel.DataAnnotations;
+using System.Globalization;
+using System.Security.Claims;
+using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.Extensions.Options;
+using PrivateRag.Web.Auth;
+
+namespace PrivateRag.Web.Startup;
+
+/// <summary>The <c>RateLimits</c> section: requests per minute for each caller (user, API key, or address when anonymous).</summary>
+public sealed class RateLimitOptions
+{
+    public const string Section = "RateLimits";
+
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>Any <c>/api</c> call not counted below.</summary>
+    [Range(1, 1_000_000)] public int RequestsPerMinute { get; set; } = 600;
+
+    /// <summary><c>POST /api/chat</c>: each question runs retrieval and, with a model, generation.</summary>
+    [Range(1, 100_000)] public int ChatPerMinute { get; set; } = 30;
+
+    /// <summary><c>POST /api/collections/{id}/documents</c>.</summary>
+    [Range(1, 100_000)] public int UploadsPerMinute { get; set; } = 30;
+
+    /// <summary><c>POST /api/search</c>.</summary>
+    [Range(1, 100_000)] public int SearchPerMinute { get; set; } = 120;
+
+    /// <summary>Sign-in form posts per client address, against password guessing.</summary>
+    [Range(1, 100_000)] public int SignInsPerMinute { get; set; } = 10;
+}
+
+/// <summary>
+/// One token bucket per caller and kind of request. The caller is the resolved subject: the API key (each key has its
+/// own budget), the signed-in user, or the client address for anonymous requests.
+/// </summary>
+public static class RateLimits
+{
+    public static IServiceCollection AddPrivateRagRateLimits(this IServiceCollection services)
+    {
+        services.AddOptions<RateLimitOptions>().BindConfiguration(RateLimitOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddRateLimiter(o =>
+        {
+            o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            o.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context =>
+            {
+                var limits = context.RequestServices.GetRequiredService<IOptionsMonitor<RateLimitOptions>>().CurrentValue;
+                if (!limits.Enabled || Bucket(context.Request, limits) is not var (bucket, perMinute))
+                    return RateLimitPartition.GetNoLimiter("none");
+                return RateLimitPartition.GetTokenBucketLimiter($"{bucket}|{perMinute}|{CallerOf(context)}", _ => new TokenBucketRateLimiterOptions
+                {
+                    TokenLimit = perMinute,
+                    TokensPerPeriod = Math.Max(1, perMinute / 60),
+                    ReplenishmentPeriod = TimeSpan.FromSeconds(perMinute >= 60 ? 1 : 60.0 / perMinute),
+                    QueueLimit = 0,
+                    AutoReplenishment = true,
+                });
+            });
+            o.OnRejected = async (rejected, ct) =>
+            {
+                var retryAfter = rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.FromSeconds(1);
+                var seconds = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds));
+                var response = rejected.HttpContext.Response;
+                response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
+                rejected.HttpContext.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(RateLimits))
+                    .LogWarning("Rate limit reached for {Caller} on {Method} {Path}", CallerOf(rejected.HttpContext), rejected.HttpContext.Request.Method, rejected.HttpContext.Request.Path);
+                await rejected.HttpContext.RequestServices.GetRequiredService<IProblemDetailsService>().TryWriteAsync(new ProblemDetailsContext
+                {
+                    HttpContext = rejected.HttpContext,
+                    ProblemDetails =
+                    {
+                        Status = StatusCodes.Status429TooManyRequests, Title = "Too many requests",
+                        Detail = $"Too many requests; try again in {seconds} s.",
+                    },
+                });
+            };
+        });
+        return services;
+    }
+
+    private static (string Bucket, int PerMinute)? Bucket(HttpRequest request, RateLimitOptions limits)
+    {
+        var path = request.Path;
+        var post = HttpMethods.IsPost(request.Method);
+        if (post && path.Equals("/login", StringComparison.OrdinalIgnoreCase)) return ("signin", limits.SignInsPerMinute);
+        if (!path.StartsWithSegments("/api")) return null;
+        if (post && path.Equals("/api/chat", StringComparison.OrdinalIgnoreCase)) return ("chat", limits.ChatPerMinute);
+        if (post && path.Equals("/api/search", StringComparison.OrdinalIgnoreCase)) return ("search", limits.SearchPerMinute);
+        if (post && path.StartsWithSegments("/api/collections") && path.Value!.EndsWith("/documents", StringComparison.OrdinalIgnoreCase))
+            return ("upload", limits.UploadsPerMinute);
+        return ("api", limits.RequestsPerMinute);
+    }
+
+    /// <summary>Who a request counts against: <c>key:</c>, <c>user:</c> (kind and subject) or <c>ip:</c>.</summary>
+    public static string CallerOf(HttpContext context)
+    {
+        var user = context.User;
+        if (user.Identity?.IsAuthenticated == true)
+        {
+            if (user.FindFirstValue(PrivateRagClaims.ApiKeyId) is { } key) return "key:" + key;
+            if (user.FindFirstValue(PrivateRagClaims.Subject) is { } subject) return $"user:{user.FindFirstValue(PrivateRagClaims.Kind)}:{subject}";
+        }
+        return "ip:" + (context.Connection.RemoteIpAddress?.ToString() ?? "unknown");
+    }
+}
