@@ -4,6 +4,9 @@ using PrivateRag.Benchmarks;
 // Each verb prints figures measured in this run, with a baseline measured in the same run where one applies.
 var verbs = new Dictionary<string, Func<BenchmarkArgs, Task<int>>>(StringComparer.OrdinalIgnoreCase)
 {
+    ["ingestion"] = IngestionBenchmark.RunAsync,
+    ["generation"] = GenerationBenchmark.RunAsync,
+    ["index"] = IndexBenchmark.RunAsync,
 };
 
 if (args.Length == 0 || !verbs.TryGetValue(args[0], out var run))

@@ -19,7 +19,7 @@ public static class IngestCommand
 
     public static Command Create()
     {
-        var paths = new Argument<string[]>("path") { Description = "Files or folders to ingest.", Arity = ArgumentArity.OneOrMore };
+        var paths = new Argument<string[]>("path") { Description = "Files, folders, or a BEIR corpus.jsonl[.gz] (one document per record, named by its _id).", Arity = ArgumentArity.OneOrMore };
         var collection = new Option<string>("--collection") { Description = "The collection's name.", Required = true };
         var create = new Option<bool>("--create") { Description = "Create the collection if it does not exist." };
         var everyone = new Option<bool>("--everyone") { Description = "With --create: everyone who signs in may read it." };
@@ -52,18 +52,30 @@ public static class IngestCommand
         var documents = services.GetRequiredService<DocumentService>();
         var uploaded = new List<(string Path, Guid Id)>();
         var report = new List<IngestedDocument>();
-        foreach (var file in files)
+        var gate = new Lock();
+        // Uploads overlap (hashing and blob writes), a few at a time; the order of the report stays the input order.
+        var sources = files.SelectMany(f => BeirCorpus.IsCorpus(f) ? BeirCorpus.Records(f) : [new UploadSource(f, Path.GetFileName(f), null)]);
+        var results = new List<(int Order, string Path, Guid? Id, string? Error)>();
+        var order = 0;
+        await Parallel.ForEachAsync(sources.Select(source => (Order: order++, Source: source)),
+            new ParallelOptions { MaxDegreeOfParallelism = 4, CancellationToken = ct }, async (item, token) =>
         {
+            var (number, source) = item;
             try
             {
-                await using var stream = File.OpenRead(file);
-                var result = await documents.UploadAsync(target.Id, Path.GetFileName(file), stream, AccessContext.System, ct);
-                uploaded.Add((file, result.Document.Id));
+                await using var stream = source.Text is { } text ? new MemoryStream(System.Text.Encoding.UTF8.GetBytes(text)) : (Stream)File.OpenRead(source.Path);
+                var result = await documents.UploadAsync(target.Id, source.Name, stream, AccessContext.System, token);
+                lock (gate) results.Add((number, source.Path, result.Document.Id, null));
             }
             catch (Exception e) when (e is PayloadTooLargeException or IOException or UnauthorizedAccessException or InvalidRequestException)
             {
-                report.Add(new IngestedDocument(file, null, "failed", e.Message, 0, 0));
+                lock (gate) results.Add((number, source.Path, null, e.Message));
             }
+        });
+        foreach (var r in results.OrderBy(r => r.Order))
+        {
+            if (r.Id is { } id) uploaded.Add((r.Path, id));
+            else report.Add(new IngestedDocument(r.Path, null, "failed", r.Error, 0, 0));
         }
 
         await DrainAsync(services, uploaded.Select(u => u.Id).ToHashSet(), workers, json, ct);
@@ -72,7 +84,11 @@ public static class IngestCommand
         await using (var db = await dbFactory.CreateDbContextAsync(ct))
         {
             var ids = uploaded.Select(u => u.Id).ToList();
-            var rows = await db.Documents.AsNoTracking().Where(d => ids.Contains(d.Id)).ToDictionaryAsync(d => d.Id, ct);
+            var rows = new Dictionary<Guid, Document>();
+            foreach (var batch in ids.Distinct().Chunk(500))
+            {
+                foreach (var d in await db.Documents.AsNoTracking().Where(d => batch.Contains(d.Id)).ToListAsync(ct)) rows[d.Id] = d;
+            }
             foreach (var (path, id) in uploaded)
             {
                 var d = rows[id];
@@ -125,7 +141,9 @@ public static class IngestCommand
         {
             await using (var db = await dbFactory.CreateDbContextAsync(ct))
             {
-                var open = await db.Documents.CountAsync(d => idList.Contains(d.Id) && (d.Status == DocumentStatus.Queued || d.Status == DocumentStatus.Processing), ct);
+                var open = 0;
+                foreach (var batch in idList.Chunk(500))
+                    open += await db.Documents.CountAsync(d => batch.Contains(d.Id) && (d.Status == DocumentStatus.Queued || d.Status == DocumentStatus.Processing), ct);
                 if (!quiet && open != last) await Console.Error.WriteLineAsync($"{ids.Count - open}/{ids.Count} documents done");
                 last = open;
                 if (open == 0) break;
@@ -146,7 +164,7 @@ public static class IngestCommand
             {
                 foreach (var file in Directory.EnumerateFiles(path, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
                 {
-                    if (readers.IsSupported(file)) files.Add(Path.GetFullPath(file));
+                    if (readers.IsSupported(file) || BeirCorpus.IsCorpus(file)) files.Add(Path.GetFullPath(file));
                     else skipped++;
                 }
             }
@@ -160,5 +178,41 @@ public static class IngestCommand
             }
         }
         return files;
+    }
+}
+
+/// <summary>One thing to upload: a file, or one record of a BEIR corpus (its text in memory).</summary>
+internal sealed record UploadSource(string Path, string Name, string? Text);
+
+/// <summary>
+/// BEIR <c>corpus.jsonl</c> / <c>corpus.jsonl.gz</c>: one JSON object per line, <c>{_id, title, text}</c>. Each record
+/// becomes a plain-text document named by its <c>_id</c> (no extension: such names are read as plain text), with the
+/// text <c>title + "\n\n" + text</c>.
+/// </summary>
+internal static class BeirCorpus
+{
+    public static bool IsCorpus(string path) =>
+        path.EndsWith(".jsonl", StringComparison.OrdinalIgnoreCase) || path.EndsWith(".jsonl.gz", StringComparison.OrdinalIgnoreCase);
+
+    public static IEnumerable<UploadSource> Records(string path)
+    {
+        using var file = File.OpenRead(path);
+        using Stream content = path.EndsWith(".gz", StringComparison.OrdinalIgnoreCase)
+            ? new System.IO.Compression.GZipStream(file, System.IO.Compression.CompressionMode.Decompress)
+            : file;
+        using var reader = new StreamReader(content, System.Text.Encoding.UTF8);
+        var line = 0;
+        while (reader.ReadLine() is { } json)
+        {
+            line++;
+            if (string.IsNullOrWhiteSpace(json)) continue;
+            using var record = System.Text.Json.JsonDocument.Parse(json);
+            var root = record.RootElement;
+            var id = root.TryGetProperty("_id", out var i) ? i.ToString() : throw new CliException($"{path}:{line}: a BEIR record needs an _id.");
+            var title = root.TryGetProperty("title", out var t) ? t.GetString() : null;
+            var text = root.TryGetProperty("text", out var x) ? x.GetString() : null;
+            var body = string.IsNullOrWhiteSpace(title) ? text ?? "" : $"{title}\n\n{text}";
+            yield return new UploadSource($"{path}#{id}", id, body);
+        }
     }
 }

@@ -173,6 +173,11 @@ public sealed class DocumentService(
         ".docx" => "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
         ".txt" => "text/plain",
         ".md" or ".markdown" => "text/markdown",
+        ".pptx" => "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+        ".xlsx" => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        ".html" or ".htm" => "text/html",
+        ".csv" => "text/csv",
+        ".tsv" => "text/tab-separated-values",
         _ => "application/octet-stream",
     };
 }

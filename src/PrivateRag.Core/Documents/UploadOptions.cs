@@ -12,6 +12,6 @@ public sealed class UploadOptions
     /// <summary>Largest upload request (several files in one multipart body).</summary>
     [Range(1, long.MaxValue)] public long MaxRequestBytes { get; set; } = 1024L * 1024 * 1024;
 
-    /// <summary>Lower-case extensions with the dot; files of other types are refused at upload.</summary>
-    public string[] AllowedExtensions { get; set; } = [".pdf", ".docx", ".txt", ".md", ".markdown"];
+    /// <summary>Lower-case extensions with the dot ("" = no extension, read as plain text); other types are refused at upload.</summary>
+    public string[] AllowedExtensions { get; set; } = [".pdf", ".docx", ".pptx", ".xlsx", ".html", ".htm", ".csv", ".tsv", ".txt", ".md", ".markdown", ""];
 }

@@ -25,6 +25,11 @@ public sealed class ChildProcessExtractor(
 {
     private const int MaxStderrChars = 16 * 1024;
 
+    private bool _warned;
+
+    /// <summary>The child needs this assembly's runtimeconfig.json (copied beside it by the SDK for referenced executables).</summary>
+    private static readonly bool ChildAvailable = File.Exists(Path.ChangeExtension(ChildAssembly, ".runtimeconfig.json"));
+
     /// <summary>Test-only: passed to the child as <c>--crash-for-test VALUE</c>.</summary>
     internal string? CrashForTest { get; set; }
 
@@ -34,7 +39,13 @@ public sealed class ChildProcessExtractor(
         ArgumentNullException.ThrowIfNull(limits);
         var reader = readers.For(fileName);
         var settings = options.Value;
-        if (reader.SafeInProcess)
+        if (!ChildAvailable && !_warned)
+        {
+            _warned = true;
+            logger.LogWarning("{Config} is missing beside {Assembly}: parsing runs in-process, without crash isolation.",
+                Path.ChangeExtension(ChildAssembly, ".runtimeconfig.json"), ChildAssembly);
+        }
+        if (reader.SafeInProcess || !ChildAvailable)
         {
             return await new InProcessExtractor(readers, options).ExtractAsync(fileName, content, limits, ct);
         }

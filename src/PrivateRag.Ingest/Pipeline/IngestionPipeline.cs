@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.AI;
@@ -9,6 +10,7 @@ using PrivateRag.Core.Domain;
 using PrivateRag.Core.Indexing;
 using PrivateRag.Core.Ingestion;
 using PrivateRag.Core.Storage;
+using PrivateRag.Core.Telemetry;
 using PrivateRag.Ingest.Chunking;
 using PrivateRag.Ingest.Extraction;
 using PrivateRag.Ingest.Readers;
@@ -68,6 +70,7 @@ public sealed class IngestionPipeline(
             }, CancellationToken.None);
             await queue.CompleteAsync(lease, CancellationToken.None);
             logger.LogInformation("Indexed document {DocumentId}: {Pages} pages, {Chunks} chunks", document.Id, pages, chunks);
+            PrivateRagTelemetry.IngestionDocuments.Add(1, new KeyValuePair<string, object?>("status", "indexed"));
         }
         catch (DocumentRejectedException e)
         {
@@ -89,6 +92,7 @@ public sealed class IngestionPipeline(
             logger.LogWarning(e, "Document {DocumentId} attempt {Attempt} failed; retrying in {Delay}", document.Id, lease.Attempt, delay);
             await UpdateAsync(document.Id, d => { d.Status = DocumentStatus.Queued; d.Stage = null; d.Error = $"Retrying after: {e.Message}"; }, CancellationToken.None);
             await queue.RetryLaterAsync(lease, e.Message, delay, CancellationToken.None);
+            PrivateRagTelemetry.IngestionDocuments.Add(1, new KeyValuePair<string, object?>("status", "retried"));
         }
         catch (Exception e)
         {
@@ -106,6 +110,7 @@ public sealed class IngestionPipeline(
             throw new DocumentRejectedException(RejectReason.TooLarge, string.Create(CultureInfo.InvariantCulture,
                 $"The file is {document.SizeBytes / (1024.0 * 1024):0.#} MB; the limit is {settings.MaxFileBytes / (1024.0 * 1024):0.#} MB (Ingestion:MaxFileBytes)."));
         }
+        var stage = Stopwatch.GetTimestamp();
         ExtractedDocument extracted;
         await using (var stream = blobs.OpenRead(document.ContentHash)
                      ?? throw new DocumentRejectedException(RejectReason.Corrupt, "The uploaded bytes are missing from the blob store."))
@@ -113,20 +118,36 @@ public sealed class IngestionPipeline(
             extracted = await extractor.ExtractAsync(document.Name, stream, settings.ToReadLimits(), ct);
         }
 
+        stage = RecordStage("extract", stage);
+
         await RenewAsync(lease, ct);
         await SetStageAsync(document.Id, "chunk", 0, ct);
         var drafts = chunker.Chunk(extracted);
         if (drafts.Count == 0)
             throw new DocumentRejectedException(RejectReason.NoText, "The document contains no extractable text.");
+        stage = RecordStage("chunk", stage);
 
         var vectors = await EmbedAsync(lease, document.Id, drafts, ct);
+        if (vectors is not null) stage = RecordStage("embed", stage);
 
         await SetStageAsync(document.Id, "index", 0, ct);
+        // A passage deep inside a long document rarely names its subject (a 10-Q's revenue page never says "Apple");
+        // the cover does. A single-chunk document already carries its own opening.
+        var context = drafts.Count > 1
+            ? DocumentContext.From(extracted.Title, extracted.Blocks.Where(b => b.Page == extracted.Blocks[0].Page).Select(b => b.Text))
+            : null;
         var chunks = drafts.Select((d, i) => new IndexedChunk(
             IndexedChunk.MakeId(document.Id, d.Ordinal), document.Id, document.CollectionId, document.Name, d.Ordinal,
-            d.PageStart, d.PageEnd, d.HeadingPath, d.CharStart, d.CharEnd, d.Text, vectors?[i])).ToList();
+            d.PageStart, d.PageEnd, d.HeadingPath, d.CharStart, d.CharEnd, d.Text, vectors?[i], context)).ToList();
         await index.ReplaceDocumentAsync(document.Id, chunks, ct);
+        RecordStage("index", stage);
         return (extracted.PageCount, chunks.Count);
+    }
+
+    private static long RecordStage(string name, long started)
+    {
+        PrivateRagTelemetry.IngestionStageDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds, new KeyValuePair<string, object?>("stage", name));
+        return Stopwatch.GetTimestamp();
     }
 
     private async Task<float[][]?> EmbedAsync(JobLease lease, Guid documentId, IReadOnlyList<ChunkDraft> drafts, CancellationToken ct)
@@ -156,6 +177,7 @@ public sealed class IngestionPipeline(
 
     private async Task FailAsync(JobLease lease, Guid documentId, RejectReason reason, string message)
     {
+        PrivateRagTelemetry.IngestionDocuments.Add(1, new KeyValuePair<string, object?>("status", "failed"), new KeyValuePair<string, object?>("reason", reason.ToString()));
         logger.LogWarning("Document {DocumentId} failed ({Reason}): {Message}", documentId, reason, message);
         await UpdateAsync(documentId, d =>
         {

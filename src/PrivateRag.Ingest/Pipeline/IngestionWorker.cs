@@ -10,6 +10,7 @@ namespace PrivateRag.Ingest.Pipeline;
 public sealed class IngestionWorker(
     IngestionPipeline pipeline,
     IngestionSignal signal,
+    IngestionQueue queue,
     StoreMigrator migrator,
     IOptions<IngestionOptions> options,
     ILogger<IngestionWorker> logger) : BackgroundService
@@ -21,7 +22,31 @@ public sealed class IngestionWorker(
         await migrator.MigrateAsync(stoppingToken);
         logger.LogInformation("Starting {Count} ingestion worker(s)", count);
         var prefix = $"{Environment.MachineName}:{Environment.ProcessId}";
-        await Task.WhenAll(Enumerable.Range(0, count).Select(i => LoopAsync($"{prefix}:{i}", stoppingToken)));
+        await Task.WhenAll(Enumerable.Range(0, count).Select(i => LoopAsync($"{prefix}:{i}", stoppingToken)).Append(ReportDepthAsync(stoppingToken)));
+    }
+
+    /// <summary>Keeps the queue-depth gauge current without a database call at scrape time.</summary>
+    private async Task ReportDepthAsync(CancellationToken ct)
+    {
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(15));
+        try
+        {
+            do
+            {
+                try
+                {
+                    PrivateRag.Core.Telemetry.PrivateRagTelemetry.ReportQueueDepth(await queue.PendingCountAsync(ct));
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    logger.LogDebug("Queue depth not read: {Error}", e.GetType().Name);
+                }
+            }
+            while (await timer.WaitForNextTickAsync(ct));
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+        }
     }
 
     private async Task LoopAsync(string workerId, CancellationToken ct)

@@ -11,6 +11,8 @@ internal sealed class BlockCollector(ReadLimits limits, string format)
 
     public IReadOnlyList<ExtractedBlock> Blocks => _blocks;
 
+    public ReadLimits Limits => limits;
+
     public long Characters => _chars;
 
     /// <summary>Adds the block when its text is not empty (text must already be normalized).</summary>

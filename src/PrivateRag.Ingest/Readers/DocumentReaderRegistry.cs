@@ -25,12 +25,15 @@ public sealed class DocumentReaderRegistry
             }
         }
         _byExtension = map.ToFrozenDictionary(StringComparer.OrdinalIgnoreCase);
-        SupportedExtensions = [.. map.Keys.Select(k => k.ToLowerInvariant()).Order(StringComparer.Ordinal)];
+        SupportedExtensions = [.. map.Keys.Where(k => k.Length > 0).Select(k => k.ToLowerInvariant()).Order(StringComparer.Ordinal)];
     }
 
     /// <summary>Every reader this project has, in one place (DI and the extraction child both use it).</summary>
     public static IReadOnlyList<IDocumentReader> DefaultReaders() =>
-        [new PdfReader(), new DocxReader(), new PlainTextReader(), new MarkdownReader()];
+        [
+            new PdfReader(), new DocxReader(), new PptxReader(), new XlsxReader(), new HtmlReader(),
+            new PlainTextReader(), new MarkdownReader(), new CsvReader(),
+        ];
 
     public static DocumentReaderRegistry CreateDefault() => new(DefaultReaders());
 

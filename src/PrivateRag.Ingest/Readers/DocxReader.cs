@@ -57,7 +57,10 @@ public sealed partial class DocxReader : IDocumentReader
                 var body = main.Document?.Body
                     ?? throw new DocumentRejectedException(RejectReason.Corrupt, "The DOCX has no document body.");
                 var walker = new Walker(main.StyleDefinitionsPart?.Styles, limits, ct);
-                return walker.Run(body, main.FootnotesPart?.Footnotes, main.EndnotesPart?.Endnotes, SafeCoreTitle(doc));
+                IEnumerable<OpenXmlElement> furniture = [
+                    .. main.HeaderParts.Select(h => (OpenXmlElement?)h.Header).OfType<OpenXmlElement>(),
+                    .. main.FooterParts.Select(f => (OpenXmlElement?)f.Footer).OfType<OpenXmlElement>()];
+                return walker.Run(body, main.FootnotesPart?.Footnotes, main.EndnotesPart?.Endnotes, SafeCoreTitle(doc), furniture);
             }
             catch (Exception ex) when (ex is OpenXmlPackageException or InvalidOperationException)
             {
@@ -146,6 +149,13 @@ public sealed partial class DocxReader : IDocumentReader
         private readonly Dictionary<string, bool> _listCache = new(StringComparer.Ordinal);
         private string? _titleFromStyle;
 
+        private Walker(Dictionary<string, Style> styles, ReadLimits limits, CancellationToken ct)
+        {
+            _ct = ct;
+            _out = new BlockCollector(limits, Format);
+            _styles = styles;
+        }
+
         public Walker(Styles? styles, ReadLimits limits, CancellationToken ct)
         {
             _ct = ct;
@@ -159,7 +169,7 @@ public sealed partial class DocxReader : IDocumentReader
             }
         }
 
-        public ExtractedDocument Run(Body body, Footnotes? footnotes, Endnotes? endnotes, string? coreTitle)
+        public ExtractedDocument Run(Body body, Footnotes? footnotes, Endnotes? endnotes, string? coreTitle, IEnumerable<OpenXmlElement>? headersAndFooters = null)
         {
             WalkBlocks(body, 0);
             foreach (var note in footnotes?.Elements<Footnote>() ?? [])
@@ -171,6 +181,17 @@ public sealed partial class DocxReader : IDocumentReader
             {
                 if (note.Type?.Value is { } t && t != FootnoteEndnoteValues.Normal) continue;
                 WalkBlocks(note, 0);
+            }
+            // Headers and footers once (not per page), after the body; the same text in several sections counts once.
+            var seen = new HashSet<string>(_out.Blocks.Select(b => b.Text), StringComparer.Ordinal);
+            foreach (var part in headersAndFooters ?? [])
+            {
+                var scratch = new Walker(_styles, _out.Limits, _ct);
+                scratch.WalkBlocks(part, 0);
+                foreach (var block in scratch._out.Blocks)
+                {
+                    if (seen.Add(block.Text)) _out.Add(1, block.Kind == BlockKind.Heading ? BlockKind.Paragraph : block.Kind, block.Text);
+                }
             }
             if (_out.Blocks.Count == 0)
             {
@@ -235,10 +256,35 @@ public sealed partial class DocxReader : IDocumentReader
         private void EmitTable(Table table, int depth)
         {
             var rows = new List<string>();
+            var verticalMerges = new Dictionary<int, string>();
             foreach (var row in table.Elements<TableRow>())
             {
                 _ct.ThrowIfCancellationRequested();
-                var cells = row.Elements<TableCell>().Select(c => TextNormalizer.Inline(CellText(c, depth))).ToList();
+                // Merged cells: a vertically merged cell repeats the text of the cell it continues, and a cell spanning
+                // several grid columns is followed by empty cells, so every row reads on its own and columns line up.
+                var cells = new List<string>();
+                foreach (var cell in row.Elements<TableCell>())
+                {
+                    var column = cells.Count;
+                    var merge = cell.TableCellProperties?.VerticalMerge;
+                    var text = TextNormalizer.Inline(CellText(cell, depth));
+                    if (merge is not null && (merge.Val is null || merge.Val.Value == MergedCellValues.Continue))
+                    {
+                        text = verticalMerges.GetValueOrDefault(column, "");
+                    }
+                    else if (merge is not null)
+                    {
+                        verticalMerges[column] = text;
+                    }
+                    else
+                    {
+                        verticalMerges.Remove(column);
+                    }
+                    cells.Add(text);
+                    var span = cell.TableCellProperties?.GridSpan?.Val?.Value ?? 1;
+                    for (var extra = 1; extra < Math.Min(span, 64); extra++) cells.Add("");
+                }
+                while (cells.Count > 0 && cells[^1].Length == 0) cells.RemoveAt(cells.Count - 1);
                 if (cells.All(c => c.Length == 0)) continue;
                 rows.Add(string.Join(" | ", cells));
             }

@@ -28,6 +28,14 @@ public sealed class PdfReader : IDocumentReader
     private static readonly DocstrumBoundingBoxes Segmenter = new(new DocstrumBoundingBoxes.DocstrumBoundingBoxesOptions
     {
         WithinLineMultiplier = 2,
+        // One thread per page: documents are processed in parallel instead, and the grouping of equidistant
+        // letters/blocks must not depend on thread timing (a re-run has to give identical chunks).
+        MaxDegreeOfParallelism = 1,
+    });
+
+    private static readonly NearestNeighbourWordExtractor WordExtractor = new(new NearestNeighbourWordExtractor.NearestNeighbourWordExtractorOptions
+    {
+        MaxDegreeOfParallelism = 1,
     });
 
     public IReadOnlyCollection<string> Extensions { get; } = [".pdf"];
@@ -133,7 +141,10 @@ public sealed class PdfReader : IDocumentReader
 
     private static IEnumerable<RawBlock> ReadPage(Page page, int number)
     {
-        var words = NearestNeighbourWordExtractor.Instance.GetWords(page.Letters)
+        // Upright text: PdfPig's default word extractor (gaps and spaces) is about ten times cheaper than nearest-neighbour
+        // grouping and gives the same words; rotated, vertical or mixed text needs the nearest-neighbour extractor.
+        var upright = page.Letters.All(l => l.TextOrientation == TextOrientation.Horizontal);
+        var words = (upright ? page.GetWords() : WordExtractor.GetWords(page.Letters))
             .Where(w => !string.IsNullOrWhiteSpace(w.Text))
             .ToList();
         if (words.Count == 0) yield break;

@@ -11,7 +11,8 @@ public sealed class PlainTextReader : IDocumentReader
 {
     private const string Format = "text file";
 
-    public IReadOnlyCollection<string> Extensions { get; } = [".txt"];
+    /// <summary>".txt", and names without an extension (README, LICENSE, BEIR records named by their _id).</summary>
+    public IReadOnlyCollection<string> Extensions { get; } = [".txt", ""];
 
     public bool SafeInProcess => true;
 

@@ -14,6 +14,10 @@ internal static class ZipPackageGuard
     private const int MaxEntries = 20_000;
     private const long RatioCheckedAbove = 1024 * 1024;
 
+    private static bool IsParsed(string name) =>
+        name.EndsWith(".xml", StringComparison.OrdinalIgnoreCase) || name.EndsWith(".rels", StringComparison.OrdinalIgnoreCase)
+        || name.EndsWith(".vml", StringComparison.OrdinalIgnoreCase);
+
     public static void Check(byte[] bytes, ReadLimits limits, string format)
     {
         ZipArchive zip;
@@ -41,7 +45,9 @@ internal static class ZipPackageGuard
                     throw new DocumentRejectedException(RejectReason.TooLarge, string.Create(CultureInfo.InvariantCulture,
                         $"The {format} package unpacks to more than {limits.MaxDecompressedBytes / (1024 * 1024):N0} MB (Ingestion:MaxDecompressedBytes); it may be a ZIP bomb."));
                 }
-                if (entry.Length > RatioCheckedAbove)
+                // The ratio matters for the parts a reader parses (XML); media are never inflated by the readers, and
+                // vector images (EMF/WMF) legitimately compress well over 100:1.
+                if (entry.Length > RatioCheckedAbove && IsParsed(entry.FullName))
                 {
                     var ratio = entry.Length / (double)Math.Max(1, entry.CompressedLength);
                     if (ratio > limits.MaxCompressionRatio)

@@ -7,7 +7,7 @@ namespace PrivateRag.Ingest.Tests.Readers;
 internal static class Read
 {
     public static DocumentReaderRegistry Registry { get; } =
-        new([new PdfReader(), new DocxReader(), new PlainTextReader(), new MarkdownReader()]);
+        DocumentReaderRegistry.CreateDefault();
 
     public static ExtractedDocument Shared(string relative, ReadLimits? limits = null, CancellationToken ct = default)
     {

@@ -19,14 +19,14 @@ internal static class OfficeFiles
         return ms.ToArray();
     }
 
-    /// <summary>A DOCX with an extra part of <paramref name="megabytes"/> MB of zeros (compresses about 1000:1).</summary>
+    /// <summary>A DOCX with an extra XML part of <paramref name="megabytes"/> MB of zeros (compresses about 1000:1).</summary>
     public static byte[] ZipBombDocx(int megabytes)
     {
         using var ms = new MemoryStream();
         ms.Write(Docx("Looks harmless."));
         using (var zip = new ZipArchive(ms, ZipArchiveMode.Update, leaveOpen: true))
         {
-            var entry = zip.CreateEntry("word/media/padding.bin", CompressionLevel.SmallestSize);
+            var entry = zip.CreateEntry("word/padding.xml", CompressionLevel.SmallestSize);
             using var stream = entry.Open();
             var zeros = new byte[1024 * 1024];
             for (var i = 0; i < megabytes; i++) stream.Write(zeros);
