@@ -277,6 +277,10 @@ public sealed class ChatFlowTests(AppUnderTest app, Browser browser)
 
     private static async Task<IEnumerable<string>> SeriousViolationsAsync(IPage page, string state)
     {
+        // Judge the settled page: no tooltip left open by the last click, no colour transition half-way
+        // (a theme switch animates colours, and a mid-transition frame is not what anyone reads).
+        await page.Mouse.MoveAsync(1, 1);
+        await page.WaitForTimeoutAsync(800);
         var result = await page.RunAxe();
         return result.Violations
             .Where(v => v.Impact is "serious" or "critical")

@@ -28,8 +28,13 @@ namespace PrivateRag.Core.Indexing.Embedded;
 /// </remarks>
 public sealed class EmbeddedChunkIndex : IChunkIndex, IDisposable
 {
-    /// <summary>BM25 column weights for text, heading path and document name.</summary>
-    private const string Bm25 = "bm25(chunks_fts, 1.0, 0.8, 0.5)";
+    /// <summary>
+    /// BM25 column weights for text, heading path and document name (+ the document's context: title and cover).
+    /// The document field is weighted up as a document-level prior: on the 10-Q question set (extractive answers
+    /// citing a right filing) 0.5 gave 46.7%, 1.5 49.7%, 3.0 51.8%, 5.0 54.4%; SciFact (no context) is unchanged at
+    /// nDCG@10 0.7035. 3.0 is kept rather than the maximum so a title match does not drown the passage itself.
+    /// </summary>
+    private const string Bm25 = "bm25(chunks_fts, 1.0, 0.8, 3.0)";
 
     private const string ChunkColumns =
         "c.seq, c.id, c.document_id, c.collection_id, c.document_name, c.ordinal, c.page_start, c.page_end, " +
