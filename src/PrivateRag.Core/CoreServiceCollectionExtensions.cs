@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using PrivateRag.Core.Access;
@@ -19,6 +20,7 @@ using PrivateRag.Core.Options;
 using PrivateRag.Core.Retrieval;
 using PrivateRag.Core.Storage;
 using PrivateRag.Core.Telemetry;
+using PrivateRag.Core.Text;
 
 namespace PrivateRag.Core;
 
@@ -41,6 +43,7 @@ public static class CoreServiceCollectionExtensions
             .ValidateDataAnnotations().ValidateOnStart();
 
         services.AddSingleton(TimeProvider.System);
+        services.TryAddSingleton<ITokenCounter>(ApproximateTokenCounter.Instance);
         services.AddPrivateRagStore(configuration);
         services.AddSingleton<IBlobStore>(sp =>
             new FileBlobStore(Path.Combine(sp.GetRequiredService<IOptions<PrivateRagOptions>>().Value.FullDataPath, "blobs")));

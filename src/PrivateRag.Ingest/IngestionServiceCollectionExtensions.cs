@@ -1,5 +1,7 @@
+using PrivateRag.Core.Text;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using PrivateRag.Ingest.Chunking;
@@ -30,7 +32,11 @@ public static class IngestionServiceCollectionExtensions
         services.AddSingleton<IDocumentExtractor>(sp => sp.GetRequiredService<IOptions<IngestionOptions>>().Value.Isolation == ExtractionIsolation.Process
             ? sp.GetRequiredService<ChildProcessExtractor>()
             : sp.GetRequiredService<InProcessExtractor>());
-        services.AddSingleton<ITokenCounter, ApproximateTokenCounter>();
+        // Budgets (chunk sizes, prompt sources) count with the loaded model's own tokenizer when there is one.
+        services.Replace(ServiceDescriptor.Singleton<ITokenCounter>(sp =>
+            sp.GetService<PrivateRag.Inference.ITokenizer>() is { } tokenizer
+                ? new ModelTokenCounter(tokenizer.CountTokens)
+                : ApproximateTokenCounter.Instance));
         services.AddSingleton(sp => new DocumentChunker(sp.GetRequiredService<IOptions<ChunkingOptions>>().Value, sp.GetRequiredService<ITokenCounter>()));
         services.AddSingleton<IngestionPipeline>();
         if (runWorkers) services.AddHostedService<IngestionWorker>();

@@ -1,5 +1,6 @@
 using PrivateRag.Core.Chat;
 using PrivateRag.Core.Retrieval;
+using PrivateRag.Core.Text;
 
 namespace PrivateRag.Core.Answers;
 
@@ -23,27 +24,25 @@ public sealed record NumberedSource(int N, SearchResult Result)
             snippet ?? Snippets.Shorten(c.Text, 400), c.Id, c.CharStart, c.CharEnd, Result.Score, cited, verified);
     }
 
-    /// <summary>Numbers the best results 1..n, keeping within the token budget (the first source always fits).</summary>
-    public static IReadOnlyList<NumberedSource> Select(IReadOnlyList<SearchResult> results, AnswerOptions options)
+    /// <summary>
+    /// Numbers the best results 1..n, keeping within the token budget counted with <paramref name="tokens"/> (the
+    /// chat model's own tokenizer when it is loaded here). The first source always fits; a later one that would
+    /// overflow is skipped, and a smaller one after it may still fit.
+    /// </summary>
+    public static IReadOnlyList<NumberedSource> Select(IReadOnlyList<SearchResult> results, AnswerOptions options, ITokenCounter tokens)
     {
         var selected = new List<NumberedSource>();
         var budget = options.MaxSourceTokens;
         foreach (var result in results)
         {
             if (selected.Count == options.MaxSources) break;
-            var cost = TokenEstimate.Of(result.Chunk.Text);
+            var cost = tokens.Count(result.Chunk.Text);
             if (selected.Count > 0 && cost > budget) continue;
             budget -= cost;
             selected.Add(new NumberedSource(selected.Count + 1, result));
         }
         return selected;
     }
-}
-
-/// <summary>A tokenizer-free estimate (about four characters a token for Latin text), used until a model tokenizer is wired in.</summary>
-public static class TokenEstimate
-{
-    public static int Of(string text) => (text.Length + 3) / 4;
 }
 
 public static class Snippets

@@ -15,6 +15,7 @@ using PrivateRag.Core.Domain;
 using PrivateRag.Core.Retrieval;
 using PrivateRag.Core.Storage;
 using PrivateRag.Core.Telemetry;
+using PrivateRag.Core.Text;
 
 namespace PrivateRag.Core.Chat;
 
@@ -29,6 +30,7 @@ public sealed class ChatService(
     IRetriever retriever,
     IServiceProvider services,
     IOptions<AnswerOptions> options,
+    ITokenCounter tokens,
     TimeProvider clock,
     ILogger<ChatService> logger)
 {
@@ -101,7 +103,7 @@ public sealed class ChatService(
         if (services.GetService<IAuditLog>() is { } audit) await audit.RecordAsync(AuditEntry.Question(who, conversation.Id, scope, question), ct);
         var searchQuery = await StandaloneQuestionAsync(question, history, kernel, ct);
         var results = scope.Count == 0 ? [] : await retriever.SearchAsync(new SearchRequest(searchQuery, scope, options.Value.MaxSources * 2), ct);
-        var sources = NumberedSource.Select(results, options.Value);
+        var sources = NumberedSource.Select(results, options.Value, tokens);
         activity?.SetTag("privaterag.answer.mode", mode);
         activity?.SetTag("privaterag.answer.sources", sources.Count);
 

@@ -1,3 +1,5 @@
+using PrivateRag.Core.Text;
+
 namespace PrivateRag.Ingest.Chunking;
 
 /// <summary>

@@ -1,3 +1,4 @@
+using PrivateRag.Core.Text;
 using PrivateRag.Ingest.Readers;
 
 namespace PrivateRag.Ingest.Chunking;

@@ -1,3 +1,5 @@
+using PrivateRag.Core.Text;
+
 namespace PrivateRag.Ingest.Chunking;
 
 /// <summary>A range [Start, End) of a block's text.</summary>

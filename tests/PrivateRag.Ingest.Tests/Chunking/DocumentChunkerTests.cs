@@ -1,3 +1,4 @@
+using PrivateRag.Core.Text;
 using PrivateRag.Ingest.Chunking;
 using PrivateRag.Ingest.Readers;
 using PrivateRag.Ingest.Tests.Readers;

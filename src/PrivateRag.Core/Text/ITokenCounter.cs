@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace PrivateRag.Ingest.Chunking;
+namespace PrivateRag.Core.Text;
 
 /// <summary>Counts the tokens a text costs an embedding model.</summary>
 /// <remarks>
@@ -58,4 +58,10 @@ public sealed class ApproximateTokenCounter : ITokenCounter
             or >= 0xFF00 and <= 0xFFEF           // full-width forms
             or >= 0x20000 and <= 0x3FFFF;        // extension ideographs
     }
+}
+
+/// <summary>Counts with a loaded model's own tokenizer, for budgets that must fit that model.</summary>
+public sealed class ModelTokenCounter(Func<string, int> countTokens) : ITokenCounter
+{
+    public int Count(string text) => string.IsNullOrEmpty(text) ? 0 : countTokens(text);
 }
