@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Text.Json;
+using PrivateRag.Core.Text;
 using PrivateRag.Ingest.Chunking;
 using PrivateRag.Ingest.Readers;
 

@@ -36,6 +36,9 @@ public sealed class ChatService(
 {
     public const string NotFoundAnswer = "I could not find anything about this in the documents you can access.";
 
+    public const string BelowThresholdAnswer =
+        "The documents you can access do not seem to cover this question. The nearest passages are listed below; they may not answer it.";
+
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     private readonly Lazy<AnswerKernel?> _kernel = new(() => services.GetService<IChatClient>() is { } chat
@@ -103,7 +106,8 @@ public sealed class ChatService(
         if (services.GetService<IAuditLog>() is { } audit) await audit.RecordAsync(AuditEntry.Question(who, conversation.Id, scope, question), ct);
         var searchQuery = await StandaloneQuestionAsync(question, history, kernel, ct);
         var results = scope.Count == 0 ? [] : await retriever.SearchAsync(new SearchRequest(searchQuery, scope, options.Value.MaxSources * 2), ct);
-        var sources = NumberedSource.Select(results, options.Value, tokens);
+        var relevant = results.Where(IsRelevant).ToList();
+        var sources = NumberedSource.Select(relevant, options.Value, tokens);
         activity?.SetTag("privaterag.answer.mode", mode);
         activity?.SetTag("privaterag.answer.sources", sources.Count);
 
@@ -111,9 +115,16 @@ public sealed class ChatService(
         var notFound = sources.Count == 0;
         if (notFound)
         {
-            answer = NotFoundAnswer;
+            // Nothing clears the relevance threshold: say so rather than answer from weak passages, and offer the nearest.
+            var nearest = NumberedSource.Select(results.Take(options.Value.NearestPassages).ToList(), options.Value, tokens);
+            answer = nearest.Count == 0 ? NotFoundAnswer : BelowThresholdAnswer;
             RecordFirstText(ref firstText, started);
             yield return new ChatEvent.Delta(answer);
+            yield return new ChatEvent.Citations(nearest.Select(s => s.ToCitation(cited: false, verified: false)).ToList());
+            var notFoundId = await SaveTurnAsync(conversation.Id, question, answer, [], mode, ct);
+            PrivateRagTelemetry.AnswerDuration.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds, new KeyValuePair<string, object?>("mode", mode));
+            yield return new ChatEvent.Done(conversation.Id, notFoundId, answer, mode, NotFound: true);
+            yield break;
         }
         else if (kernel is null)
         {
@@ -159,6 +170,12 @@ public sealed class ChatService(
         PrivateRagTelemetry.AnswerDuration.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds, new KeyValuePair<string, object?>("mode", mode));
         yield return new ChatEvent.Done(conversation.Id, messageId, answer, mode, notFound);
     }
+
+    /// <summary>A passage clears the threshold on either score; one fused by the index itself (no component scores) counts.</summary>
+    private bool IsRelevant(SearchResult result) =>
+        (result.LexicalScore is null && result.DenseScore is null) ||
+        (result.LexicalScore is { } lexical && lexical > 0 && lexical >= options.Value.MinLexicalScore) ||
+        (result.DenseScore is { } dense && (options.Value.MinDenseScore is not { } min || dense >= min));
 
     /// <summary>
     /// The question retrieval should search for. A follow-up ("and for 2023?") means little alone: with a chat model it
