@@ -1,5 +1,7 @@
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using PrivateRag.Core;
+using PrivateRag.Core.Health;
+using PrivateRag.Core.Telemetry;
 using PrivateRag.Core.Storage;
 using PrivateRag.Inference;
 using PrivateRag.Ingest;
@@ -13,12 +15,13 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddPrivateRagCore();
 builder.AddPrivateRagIngestion();
 builder.AddPrivateRagInference();
-builder.Services.AddHealthChecks().AddCheck("store", () =>
-    Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckResult.Healthy(), tags: ["ready"]);
+builder.AddPrivateRagTelemetry();
+builder.Services.AddHealthChecks().AddCheck<ReadinessCheck>("store-and-index", tags: [ReadinessCheck.Tag]);
 
 var app = builder.Build();
 await app.Services.GetRequiredService<StoreMigrator>().MigrateAsync();
+app.UsePrivateRagTelemetry(app.Configuration);
 app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
-app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") });
+app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains(ReadinessCheck.Tag) });
 await app.RunAsync();
 return 0;

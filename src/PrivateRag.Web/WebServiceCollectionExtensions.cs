@@ -13,6 +13,7 @@ using PrivateRag.Core.Audit;
 using PrivateRag.Core.Options;
 using PrivateRag.Web.Auth;
 using PrivateRag.Web.Startup;
+using PrivateRag.Core.Health;
 
 namespace PrivateRag.Web;
 

@@ -9,6 +9,7 @@ using PrivateRag.Core.Ingestion;
 using PrivateRag.Core.Storage;
 using PrivateRag.Core.Tests.Documents;
 using PrivateRag.Core.Tests.Support;
+using PrivateRag.Tests;
 
 namespace PrivateRag.Core.Tests.Storage;
 

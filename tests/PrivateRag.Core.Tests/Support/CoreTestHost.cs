@@ -1,3 +1,4 @@
+using PrivateRag.Tests;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;

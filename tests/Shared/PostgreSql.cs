@@ -1,4 +1,4 @@
-namespace PrivateRag.Core.Tests.Support;
+namespace PrivateRag.Tests;
 
 /// <summary>A real PostgreSQL for the scale-out store tests: CI starts one (scripts/postgres-setup.sh).</summary>
 public static class PostgreSql
