@@ -2,8 +2,11 @@ using PrivateRag.Core.Domain;
 
 namespace PrivateRag.Core.Documents;
 
-/// <summary>Reads through to the inner stream and fails once more than the limit has been read.</summary>
-internal sealed class LengthLimitedStream(Stream inner, long limit) : Stream
+/// <summary>
+/// Reads through to the inner stream and fails with <see cref="PayloadTooLargeException"/> (naming the limit as the
+/// caller words it) once more than the limit has been read: for bodies whose length is not declared up front.
+/// </summary>
+public sealed class LengthLimitedStream(Stream inner, long limit, Func<long, string>? describe = null) : Stream
 {
     private long _read;
 
@@ -24,7 +27,7 @@ internal sealed class LengthLimitedStream(Stream inner, long limit) : Stream
     private int Count(int n)
     {
         _read += n;
-        if (_read > limit) throw new PayloadTooLargeException($"The content is larger than {limit} bytes.");
+        if (_read > limit) throw new PayloadTooLargeException(describe?.Invoke(limit) ?? $"The content is larger than {limit} bytes.");
         return n;
     }
 

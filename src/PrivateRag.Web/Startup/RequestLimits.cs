@@ -1,6 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
+using PrivateRag.Core.Documents;
 using PrivateRag.Core.Domain;
 
 namespace PrivateRag.Web.Startup;
@@ -32,36 +33,10 @@ public sealed class RequestBodyLimitMiddleware(RequestDelegate next, IOptionsMon
         var limit = options.CurrentValue.MaxJsonBytes;
         if (request.ContentLength > limit) throw TooLarge(limit);
         if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } size) size.MaxRequestBodySize = limit;
-        request.Body = new CappedStream(request.Body, limit);
+        request.Body = new LengthLimitedStream(request.Body, limit, l => TooLarge(l).Message);
         await next(context);
     }
 
     private static PayloadTooLargeException TooLarge(long limit) =>
         new($"The request body is larger than {limit} bytes (Requests:MaxJsonBytes).");
-
-    private sealed class CappedStream(Stream inner, long limit) : Stream
-    {
-        private long _read;
-        public override bool CanRead => true;
-        public override bool CanSeek => false;
-        public override bool CanWrite => false;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => _read; set => throw new NotSupportedException(); }
-        public override int Read(byte[] buffer, int offset, int count) => Count(inner.Read(buffer, offset, count));
-        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
-            Count(await inner.ReadAsync(buffer, cancellationToken));
-        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-            ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-        public override void Flush() { }
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-        private int Count(int n)
-        {
-            _read += n;
-            if (_read > limit) throw TooLarge(limit);
-            return n;
-        }
-    }
 }
