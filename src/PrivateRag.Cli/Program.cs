@@ -12,6 +12,7 @@ root.Subcommands.Add(UsersCommand.Create());
 root.Subcommands.Add(ApiKeyCommand.Create());
 root.Subcommands.Add(ModelsCommand.Create());
 root.Subcommands.Add(EvalCommand.Create());
+root.Subcommands.Add(ReindexCommand.Create());
 root.Subcommands.Add(BackupCommand.CreateBackup());
 root.Subcommands.Add(BackupCommand.CreateRestore());
 return await root.Parse(args).InvokeAsync();

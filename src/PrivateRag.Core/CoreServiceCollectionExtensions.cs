@@ -68,6 +68,7 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<AccountService>();
         services.AddPrivateRagAudit(configuration);
         services.AddSingleton<BackupService>();
+        services.AddSingleton<EmbeddingDimensionCheck>();
         return services;
     }
 

@@ -113,7 +113,7 @@ public static class IngestCommand
     }
 
     /// <summary>Processes the queue in this process until every document of this run is indexed or failed.</summary>
-    private static async Task DrainAsync(IServiceProvider services, HashSet<Guid> ids, int workers, bool quiet, CancellationToken ct)
+    internal static async Task DrainAsync(IServiceProvider services, HashSet<Guid> ids, int workers, bool quiet, CancellationToken ct)
     {
         if (ids.Count == 0) return;
         var pipeline = services.GetRequiredService<IngestionPipeline>();

@@ -1,4 +1,5 @@
 using PrivateRag.Core.Identity;
+using PrivateRag.Core.Indexing;
 using PrivateRag.Core.Storage;
 
 namespace PrivateRag.Web.Startup;
@@ -7,13 +8,15 @@ namespace PrivateRag.Web.Startup;
 /// Runs before the app takes requests: applies store migrations and provisions the bootstrap admin key
 /// (<c>PRIVATERAG_BOOTSTRAP_ADMIN_KEY</c>) once, so scripts can start from nothing.
 /// </summary>
-public sealed class StoreInitializer(StoreMigrator migrator, AccountService accounts, IConfiguration configuration, ILogger<StoreInitializer> logger) : IHostedService
+public sealed class StoreInitializer(
+    StoreMigrator migrator, AccountService accounts, EmbeddingDimensionCheck dimensions, IConfiguration configuration, ILogger<StoreInitializer> logger) : IHostedService
 {
     public const string BootstrapKeyVariable = "PRIVATERAG_BOOTSTRAP_ADMIN_KEY";
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         await migrator.MigrateAsync(cancellationToken);
+        await dimensions.CheckAsync(cancellationToken);
         var key = configuration[BootstrapKeyVariable];
         if (!string.IsNullOrWhiteSpace(key))
         {
