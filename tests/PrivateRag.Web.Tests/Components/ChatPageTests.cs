@@ -93,6 +93,32 @@ public sealed class ChatPageTests
     }
 
     [Fact]
+    public async Task Regenerate_replaces_the_answer_instead_of_adding_a_turn()
+    {
+        await using var ctx = new PrivateRagTestContext();
+        var collection = await ctx.CreateCollectionAsync("Handbook");
+        await ctx.UploadTextAsync(collection, "leave.txt", "Annual leave is 28 days per year, including public holidays.");
+        await ctx.DrainQueueAsync();
+        var cut = ctx.Render<Chat>();
+        cut.WaitForAssertion(() => Assert.NotNull(cut.Find("[data-testid=chat-empty]")), Wait);
+        cut.Find("[data-testid=chat-input]").Input("How many days of annual leave per year?");
+        cut.Find("[data-testid=chat-send]").Click();
+        cut.WaitForAssertion(() => Assert.Single(cut.FindAll("[data-testid=conversation-item]")), Wait);
+        cut.WaitForAssertion(() => Assert.NotNull(cut.Find("[data-testid=answer-regenerate]")), Wait);
+
+        await cut.InvokeAsync(() => cut.Find("[data-testid=answer-regenerate]").Click());
+
+        var conversations = ctx.Services.GetRequiredService<ConversationService>();
+        var summary = Assert.Single(await conversations.ListAsync(ctx.AdminAccess));
+        await cut.WaitForAssertionAsync(async () =>
+        {
+            var detail = await conversations.GetAsync(summary.Id, ctx.AdminAccess);
+            Assert.Equal(2, detail!.Messages.Count);
+        }, Wait);
+        cut.WaitForAssertion(() => Assert.Single(cut.FindAll("[data-testid=chat-message]")), Wait);
+    }
+
+    [Fact]
     public async Task An_empty_question_is_not_sent()
     {
         await using var ctx = new PrivateRagTestContext();
@@ -169,7 +195,8 @@ public sealed class ChatPageTests
 
         // Delete asks first.
         cut.Find("[data-testid=conversation-delete]").Click();
-        cut.Find("[data-testid=conversation-delete-confirm]").Click();
+        // The search's debounce may render once more in between: wait for the confirmation rather than assume it.
+        cut.WaitForElement("[data-testid=conversation-delete-confirm]", Wait).Click();
         cut.WaitForAssertion(() => Assert.NotNull(cut.Find("[data-testid=conversations-empty]")), Wait);
         Assert.Single(await conversations.ListAsync(ctx.AdminAccess));
     }
