@@ -69,6 +69,7 @@ public static class CoreServiceCollectionExtensions
         services.AddPrivateRagAudit(configuration);
         services.AddSingleton<BackupService>();
         services.AddSingleton<EmbeddingDimensionCheck>();
+        services.AddSingleton<Explain.ExplainService>();
         return services;
     }
 
