@@ -2,6 +2,8 @@ using System.Diagnostics;
 using System.Text.RegularExpressions;
 using PrivateRag.Core.Access;
 using PrivateRag.Core.Chat;
+using PrivateRag.Core.Evaluation;
+using PrivateRag.Core.Text;
 
 namespace PrivateRag.Core.Answers;
 
@@ -29,7 +31,12 @@ public sealed class AnswerEvaluator(ChatService chat, ConversationService conver
     /// <summary>Reads a CSV with columns Question, Source Docs (globs or names, comma-separated) and optionally Answer.</summary>
     public static IReadOnlyList<AnswerQuestion> ReadQuestions(TextReader csv)
     {
-        var rows = CsvReader.ReadWithHeader(csv);
+        var records = CsvRecords.Parse(csv.ReadToEnd()).ToList();
+        if (records.Count == 0) return [];
+        var header = records[0].Select(h => h.Trim().TrimStart('\uFEFF')).ToList();
+        var rows = records.Skip(1).Where(r => r.Any(v => v.Length > 0))
+            .Select(r => header.Select((h, i) => (h, v: i < r.Count ? r[i] : "")).ToDictionary(x => x.h, x => x.v, StringComparer.OrdinalIgnoreCase))
+            .ToList();
         if (rows.Count > 0 && (!rows[0].ContainsKey("Question") || !rows[0].ContainsKey("Source Docs")))
             throw new Domain.InvalidRequestException("The question set needs the columns 'Question' and 'Source Docs' (and optionally 'Answer').");
         return rows.Where(r => !string.IsNullOrWhiteSpace(r["Question"]))
@@ -59,7 +66,7 @@ public sealed class AnswerEvaluator(ChatService chat, ConversationService conver
             await conversations.DeleteAsync(answer.ConversationId, AccessContext.System, ct);
             progress?.Report(items.Count);
         }
-        var latencies = items.Select(i => i.Ms).Order().ToList();
+        var latencies = items.Select(i => i.Ms).ToList();
         var citations = items.Sum(i => i.Citations);
         return new AnswerEvaluationResult(
             items.Count,
@@ -67,7 +74,7 @@ public sealed class AnswerEvaluator(ChatService chat, ConversationService conver
             Share(items.Count(i => i.SourcesIncludeRightSource), items.Count),
             Share(items.Sum(i => i.VerifiedCitations), citations),
             Share(items.Count(i => i.NotFound), items.Count),
-            Percentile(latencies, 0.50), Percentile(latencies, 0.95), mode, items);
+            Math.Round(RankingMetrics.Percentile(latencies, 50), 1), Math.Round(RankingMetrics.Percentile(latencies, 95), 1), mode, items);
     }
 
     private static Regex Glob(string pattern) =>
@@ -75,6 +82,4 @@ public sealed class AnswerEvaluator(ChatService chat, ConversationService conver
 
     private static double Share(int part, int whole) => whole == 0 ? 0 : Math.Round(part / (double)whole, 4);
 
-    private static double Percentile(IReadOnlyList<double> sorted, double p) =>
-        sorted.Count == 0 ? 0 : Math.Round(sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(p * sorted.Count) - 1)], 1);
 }

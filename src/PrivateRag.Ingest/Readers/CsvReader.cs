@@ -1,3 +1,4 @@
+using PrivateRag.Core.Text;
 using System.Text;
 using PrivateRag.Core.Domain;
 
@@ -30,7 +31,7 @@ public sealed class CsvReader : IDocumentReader
             collector.Add(1, BlockKind.Table, string.Join("\n", header is null || rows[0] == header ? rows : [header, .. rows]));
             rows.Clear();
         }
-        foreach (var record in Records(text, delimiter))
+        foreach (var record in CsvRecords.Parse(text, delimiter))
         {
             ct.ThrowIfCancellationRequested();
             var cells = record.Select(TextNormalizer.Inline).ToList();
@@ -52,43 +53,5 @@ public sealed class CsvReader : IDocumentReader
         var first = end < 0 ? text : text[..end];
         var candidates = new[] { ',', ';', '\t' };
         return candidates.OrderByDescending(c => first.Count(ch => ch == c)).First();
-    }
-
-    /// <summary>RFC 4180 records: quoted fields may hold delimiters, doubled quotes and line breaks.</summary>
-    internal static IEnumerable<List<string>> Records(string text, char delimiter)
-    {
-        var fields = new List<string>();
-        var field = new StringBuilder();
-        var quoted = false;
-        for (var i = 0; i < text.Length; i++)
-        {
-            var ch = text[i];
-            if (quoted)
-            {
-                if (ch == '"')
-                {
-                    if (i + 1 < text.Length && text[i + 1] == '"') { field.Append('"'); i++; }
-                    else quoted = false;
-                }
-                else field.Append(ch);
-                continue;
-            }
-            if (ch == '"' && field.Length == 0) quoted = true;
-            else if (ch == delimiter) { fields.Add(field.ToString()); field.Clear(); }
-            else if (ch == '\n' || ch == '\r')
-            {
-                if (ch == '\r' && i + 1 < text.Length && text[i + 1] == '\n') i++;
-                fields.Add(field.ToString());
-                field.Clear();
-                yield return fields;
-                fields = [];
-            }
-            else field.Append(ch);
-        }
-        if (field.Length > 0 || fields.Count > 0)
-        {
-            fields.Add(field.ToString());
-            yield return fields;
-        }
     }
 }

@@ -483,7 +483,8 @@ public sealed class EmbeddedChunkIndex : IChunkIndex, IDisposable
         cmd.ExecuteNonQuery();
     }
 
-    private static async Task<(long Generation, int? Dimensions)> ReadMetaAsync(SqliteConnection connection, SqliteTransaction tx, CancellationToken ct)
+    /// <summary>The generation counter and recorded vector size (shared with <see cref="VectorCache"/>).</summary>
+    internal static async Task<(long Generation, int? Dimensions)> ReadMetaAsync(SqliteConnection connection, SqliteTransaction? tx, CancellationToken ct)
     {
         await using var cmd = connection.CreateCommand();
         cmd.Transaction = tx;

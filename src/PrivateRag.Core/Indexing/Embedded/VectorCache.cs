@@ -31,7 +31,7 @@ internal sealed class VectorCache(Func<Guid, int, IVectorPartition> partitionFac
     public async Task<IReadOnlyList<IVectorPartition>> GetFreshAsync(
         SqliteConnection connection, IReadOnlyCollection<Guid> collections, CancellationToken ct)
     {
-        var (generation, dimensions) = await ReadMetaAsync(connection, ct);
+        var (generation, dimensions) = await EmbeddedChunkIndex.ReadMetaAsync(connection, null, ct);
         if (generation == Interlocked.Read(ref _syncedGeneration) && TryCollect(collections, out var fast))
         {
             return fast;
@@ -145,21 +145,6 @@ internal sealed class VectorCache(Func<Guid, int, IVectorPartition> partitionFac
         return true;
     }
 
-    private static async Task<(long Generation, int? Dimensions)> ReadMetaAsync(SqliteConnection connection, CancellationToken ct)
-    {
-        await using var cmd = connection.CreateCommand();
-        cmd.CommandText = "SELECT key, value FROM meta WHERE key IN ('generation', 'dimensions')";
-        long generation = 0;
-        int? dimensions = null;
-        await using var reader = await cmd.ExecuteReaderAsync(ct);
-        while (await reader.ReadAsync(ct))
-        {
-            if (reader.IsDBNull(1)) continue;
-            if (reader.GetString(0) == "generation") generation = reader.GetInt64(1);
-            else dimensions = reader.GetInt32(1);
-        }
-        return (generation, dimensions);
-    }
 
     private static async Task<Dictionary<Guid, long>> ReadCollectionGenerationsAsync(SqliteConnection connection, CancellationToken ct)
     {
