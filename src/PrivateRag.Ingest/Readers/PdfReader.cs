@@ -12,10 +12,12 @@ using UglyToad.PdfPig.Exceptions;
 namespace PrivateRag.Ingest.Readers;
 
 /// <summary>
-/// Reads PDFs with PdfPig: words by nearest-neighbour letter grouping, text blocks by the Docstrum page segmenter
-/// (tuned, see <see cref="Segmenter"/>),
-/// blocks in reading order by the unsupervised (spatial) reading-order detector, so multi-column pages read column by
-/// column. Blocks set in a clearly larger font than the document's body text become headings.
+/// Reads PDFs with PdfPig. Upright single-column pages (most reports) go through <see cref="PdfLineLayout"/>: lines by
+/// baseline, tables kept as rows of cells, paragraphs by line spacing. Pages with text columns, rotated or vertical
+/// text take the column-aware path: words by nearest-neighbour letter grouping where needed, text blocks by the
+/// Docstrum page segmenter (tuned, see <see cref="Segmenter"/>), blocks in reading order by the unsupervised (spatial)
+/// reading-order detector, so multi-column pages read column by column. Blocks set in a clearly larger font than the
+/// document's body text become headings.
 /// </summary>
 public sealed class PdfReader : IDocumentReader
 {
@@ -133,6 +135,12 @@ public sealed class PdfReader : IDocumentReader
         var body = BodyFontSize(raw);
         foreach (var block in raw)
         {
+            if (block.IsTable)
+            {
+                collector.Add(block.Page, BlockKind.Table, block.Text);
+                continue;
+            }
+
             var level = HeadingLevel(block, body);
             collector.Add(block.Page, level > 0 ? BlockKind.Heading : BlockKind.Paragraph, block.Text, level);
         }
@@ -148,6 +156,15 @@ public sealed class PdfReader : IDocumentReader
             .Where(w => !string.IsNullOrWhiteSpace(w.Text))
             .ToList();
         if (words.Count == 0) yield break;
+        if (upright && PdfLineLayout.TryRead(words) is { } simple)
+        {
+            foreach (var block in simple)
+            {
+                if (block.Text.Length > 0) yield return new RawBlock(number, block.Text, block.FontSize, block.Lines, block.Characters, block.IsTable);
+            }
+            yield break;
+        }
+
         IReadOnlyList<TextBlock> blocks = Segmenter.GetBlocks(words);
         blocks = [.. UnsupervisedReadingOrderDetector.Instance.Get(blocks)];
         foreach (var block in blocks)
@@ -157,7 +174,7 @@ public sealed class PdfReader : IDocumentReader
             var letters = block.TextLines.SelectMany(l => l.Words).SelectMany(w => w.Letters)
                 .Where(l => !string.IsNullOrWhiteSpace(l.Value)).ToList();
             var size = letters.Count == 0 ? 0 : Median(letters.Select(l => l.PointSize > 0 ? l.PointSize : l.BoundingBox.Height));
-            yield return new RawBlock(number, text, size, block.TextLines.Count, letters.Count);
+            yield return new RawBlock(number, text, size, block.TextLines.Count, letters.Count, IsTable: false);
         }
     }
 
@@ -216,5 +233,5 @@ public sealed class PdfReader : IDocumentReader
             $"The PDF could not be read ({ex.GetType().Name}): {ex.Message}"),
     };
 
-    private sealed record RawBlock(int Page, string Text, double FontSize, int Lines, int Characters);
+    private sealed record RawBlock(int Page, string Text, double FontSize, int Lines, int Characters, bool IsTable);
 }

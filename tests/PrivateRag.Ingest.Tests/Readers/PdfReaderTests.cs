@@ -17,7 +17,7 @@ public sealed class PdfReaderTests
         Assert.Contains("Martin Thoma", doc.PageText(1), StringComparison.Ordinal);
         Assert.Contains("heißt Metrik", doc.PageText(10), StringComparison.Ordinal);
         Assert.DoesNotContain("heißt Metrik", doc.PageText(9), StringComparison.Ordinal);
-        Assert.Contains(doc.Blocks, b => b.Page == 10 && b.Kind == BlockKind.Heading && b.Text == "Metrische Räume");
+        Assert.Contains(doc.Blocks, b => b.Page == 10 && b.Kind == BlockKind.Heading && b.Text == "1.2 Metrische Räume");
         // Pages come in order and words are separated.
         Assert.Equal(doc.Blocks.Select(b => b.Page).Order(), doc.Blocks.Select(b => b.Page));
         Assert.Contains("Einführung in die Geometrie und Topologie", doc.AllText(), StringComparison.Ordinal);
@@ -34,6 +34,42 @@ public sealed class PdfReaderTests
         Assert.Contains("This is a sample document with two columns filled with Lorem Ipsum text.", page1, StringComparison.Ordinal);
         Assert.Contains("Lorem ipsum dolor sit amet, consectetuer adipiscing elit. Ut purus elit, vestibulum ut, placerat ac", page1, StringComparison.Ordinal);
         Assert.Contains(doc.Blocks, b => b.Kind == BlockKind.Heading && b.Text == "Two-Column Document with Lorem Ipsum");
+    }
+
+    [SharedDataFact]
+    public void Financial_statement_tables_keep_each_row_with_its_figures()
+    {
+        var doc = Read.Shared("eval/sec10q/pdfs/2022 Q3 AAPL.pdf");
+
+        var tables = doc.Blocks.Where(b => b.Kind == BlockKind.Table).ToList();
+        Assert.NotEmpty(tables);
+        // One row per line, cells in order, the currency sign kept with its figure.
+        var rows = tables.SelectMany(t => t.Text.Split('\n')).ToList();
+        Assert.Contains("Total net sales | 82,959 | 81,434 | 304,182 | 282,457", rows);
+        Assert.Contains(rows, r => r.StartsWith("Total net sales", StringComparison.Ordinal) && r.Contains("| $ 82,959 |", StringComparison.Ordinal));
+        // Prose stays prose.
+        Assert.Contains(doc.Blocks, b => b.Kind == BlockKind.Paragraph
+            && b.Text.StartsWith("Total net sales increased 2% or $1.5 billion during the third quarter of 2022", StringComparison.Ordinal));
+    }
+
+    [SharedDataFact]
+    public void Form_tables_keep_rows_of_cells()
+    {
+        var doc = Read.Shared("docs/pdfpig/FICTIF_TABLE_INDEX.pdf");
+
+        var rows = doc.Blocks.Where(b => b.Kind == BlockKind.Table).SelectMany(t => t.Text.Split('\n')).ToList();
+        Assert.Contains("100040 | SALAIRE DE BASE | 151,67 | 12,00000 | 1.820,04", rows);
+        Assert.Contains("390010 | Congés Payés(2023) 28/10 | 1,00 | 96,00000 | 96,00", rows);
+    }
+
+    [SharedDataFact]
+    public void Text_column_beside_a_sidebar_is_not_interleaved_with_it()
+    {
+        // A browser-printed Wikipedia page: the article's text runs beside an infobox.
+        var doc = Read.Shared("docs/pdfpig/Type0 Font.pdf");
+
+        Assert.Contains("The Powder River Examiner, originally established in October, 1918 as the Broadus Independent, is the only newspaper printed in Powder River County",
+            doc.PageText(1), StringComparison.Ordinal);
     }
 
     [SharedDataFact]
