@@ -115,7 +115,7 @@ public sealed class PdfReader(PdfOcr? ocr = null) : IDocumentReader
                 {
                     chars += block.Text.Length;
                     BlockCollector.CheckInputLength(chars, limits, Format);
-                    raw.Add(block);
+                    raw.Add(block with { Text = ArabicPresentationForms.ToLogical(block.Text) });
                 }
             }
             catch (Exception ex) when (IsParserFailure(ex))
