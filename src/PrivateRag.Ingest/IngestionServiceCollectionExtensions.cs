@@ -8,6 +8,7 @@ using PrivateRag.Ingest.Chunking;
 using PrivateRag.Ingest.Extraction;
 using PrivateRag.Ingest.Pipeline;
 using PrivateRag.Ingest.Readers;
+using PrivateRag.Ingest.Readers.Ocr;
 
 namespace PrivateRag.Ingest;
 
@@ -25,8 +26,10 @@ public static class IngestionServiceCollectionExtensions
         services.AddOptions<IngestionOptions>().Bind(configuration.GetSection(IngestionOptions.Section))
             .ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<ChunkingOptions>().Bind(configuration.GetSection(ChunkingOptions.Section));
-        foreach (var reader in DocumentReaderRegistry.DefaultReaders()) services.AddSingleton(reader);
-        services.AddSingleton<DocumentReaderRegistry>();
+        services.AddOptions<OcrOptions>().Bind(configuration.GetSection(OcrOptions.Section))
+            .ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton(sp => new PdfOcr(sp.GetRequiredService<IOptions<OcrOptions>>().Value));
+        services.AddSingleton(sp => new DocumentReaderRegistry(DocumentReaderRegistry.DefaultReaders(sp.GetRequiredService<PdfOcr>())));
         services.AddSingleton<InProcessExtractor>();
         services.AddSingleton<ChildProcessExtractor>();
         services.AddSingleton<IDocumentExtractor>(sp => sp.GetRequiredService<IOptions<IngestionOptions>>().Value.Isolation == ExtractionIsolation.Process

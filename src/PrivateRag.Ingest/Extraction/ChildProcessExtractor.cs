@@ -8,6 +8,7 @@ using Microsoft.Extensions.Options;
 using PrivateRag.Core.Domain;
 using PrivateRag.Ingest.Pipeline;
 using PrivateRag.Ingest.Readers;
+using PrivateRag.Ingest.Readers.Ocr;
 
 namespace PrivateRag.Ingest.Extraction;
 
@@ -21,6 +22,7 @@ namespace PrivateRag.Ingest.Extraction;
 public sealed class ChildProcessExtractor(
     DocumentReaderRegistry readers,
     IOptions<IngestionOptions> options,
+    IOptions<OcrOptions> ocr,
     ILogger<ChildProcessExtractor> logger) : IDocumentExtractor
 {
     private const int MaxStderrChars = 16 * 1024;
@@ -89,6 +91,7 @@ public sealed class ChildProcessExtractor(
         {
             start.ArgumentList.Add(arg);
         }
+        foreach (var arg in OcrArguments.From(ocr.Value)) start.ArgumentList.Add(arg);
         if (CrashForTest is not null)
         {
             start.ArgumentList.Add(ExtractionChild.CrashSwitch);

@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using PrivateRag.Core.Domain;
 using PrivateRag.Ingest.Readers;
+using PrivateRag.Ingest.Readers.Ocr;
 
 namespace PrivateRag.Ingest.Extraction;
 
@@ -42,7 +43,8 @@ internal static class ExtractionChild
                 MaxExtractedChars: long.Parse(options["--max-chars"], CultureInfo.InvariantCulture),
                 MaxDecompressedBytes: long.Parse(options["--max-decompressed"], CultureInfo.InvariantCulture),
                 MaxCompressionRatio: double.Parse(options["--max-ratio"], CultureInfo.InvariantCulture));
-            var reader = DocumentReaderRegistry.CreateDefault().For(name);
+            var ocr = new PdfOcr(OcrArguments.Parse(options));
+            var reader = new DocumentReaderRegistry(DocumentReaderRegistry.DefaultReaders(ocr)).For(name);
             await using var stream = File.OpenRead(path);
             result = new ExtractionResult(reader.Read(stream, limits, CancellationToken.None), null, null);
         }

@@ -1,5 +1,6 @@
 using System.Collections.Frozen;
 using PrivateRag.Core.Domain;
+using PrivateRag.Ingest.Readers.Ocr;
 
 namespace PrivateRag.Ingest.Readers;
 
@@ -29,9 +30,10 @@ public sealed class DocumentReaderRegistry
     }
 
     /// <summary>Every reader this project has, in one place (DI and the extraction child both use it).</summary>
-    public static IReadOnlyList<IDocumentReader> DefaultReaders() =>
+    /// <param name="ocr">OCR for image-only PDF pages (<c>Ingestion:Ocr</c>); null for the built-in defaults.</param>
+    public static IReadOnlyList<IDocumentReader> DefaultReaders(PdfOcr? ocr = null) =>
         [
-            new PdfReader(), new DocxReader(), new PptxReader(), new XlsxReader(), new HtmlReader(),
+            new PdfReader(ocr), new DocxReader(), new PptxReader(), new XlsxReader(), new HtmlReader(),
             new PlainTextReader(), new MarkdownReader(), new CsvReader(),
         ];
 

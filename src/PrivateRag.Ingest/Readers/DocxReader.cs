@@ -12,8 +12,9 @@ using M = DocumentFormat.OpenXml.Math;
 namespace PrivateRag.Ingest.Readers;
 
 /// <summary>
-/// Reads DOCX with the Open XML SDK: body paragraphs and tables in body order (content controls and custom XML
-/// unwrapped), text boxes after the paragraph that anchors them, then footnotes and endnotes. Headings come from
+/// Reads DOCX with the Open XML SDK (Transitional and ISO Strict): body paragraphs and tables in body order (content
+/// controls and custom XML unwrapped), text boxes, charts and SmartArt after the paragraph that anchors them (see
+/// <see cref="GraphicText"/>), then footnotes and endnotes. Headings come from
 /// paragraph styles (style id or built-in name "heading N"/"Title", or an outline level on the paragraph or its
 /// style chain). Tracked deletions and field codes are skipped; tracked insertions are kept. Headers, footers and
 /// comments are not indexed. Each XML part is capped in size (the SDK never processes DTDs).
@@ -196,7 +197,7 @@ public sealed partial class DocxReader : IDocumentReader
             if (_out.Blocks.Count == 0)
             {
                 throw new DocumentRejectedException(RejectReason.NoText,
-                    "The DOCX has no text in its body (only images, charts, headers or footers?): nothing to index.");
+                    "The DOCX has no text (only images?): nothing to index.");
             }
             var title = TextNormalizer.Inline(coreTitle);
             if (title.Length == 0) title = _titleFromStyle ?? "";
@@ -247,9 +248,16 @@ public sealed partial class DocxReader : IDocumentReader
                     _out.Add(1, IsListItem(p, styleId) ? BlockKind.ListItem : BlockKind.Paragraph, text);
                 }
             }
-            foreach (var box in boxes)
+            foreach (var anchored in boxes)
             {
-                if (depth < MaxDepth) WalkBlocks(box, depth + 1);
+                if (GraphicText.IsReference(anchored))
+                {
+                    foreach (var (kind, block) in GraphicText.Read(anchored)) _out.Add(1, kind, block);
+                }
+                else if (depth < MaxDepth)
+                {
+                    WalkBlocks(anchored, depth + 1);
+                }
             }
         }
 
@@ -303,7 +311,7 @@ public sealed partial class DocxReader : IDocumentReader
             return sb.ToString();
         }
 
-        /// <summary>Run text of one paragraph; text-box contents are returned in <paramref name="boxes"/> instead.</summary>
+        /// <summary>Run text of one paragraph; text boxes, charts and SmartArt are returned in <paramref name="boxes"/> instead.</summary>
         private static string ParagraphText(Paragraph p, List<OpenXmlElement>? boxes, int depth)
         {
             var sb = new StringBuilder();
@@ -350,6 +358,9 @@ public sealed partial class DocxReader : IDocumentReader
                                 Append(inner, sb, null, depth + 1);
                             }
                         }
+                        break;
+                    case var graphic when GraphicText.IsReference(graphic):
+                        boxes?.Add(graphic);
                         break;
                     default:
                         if (child.HasChildren && depth < MaxDepth) Append(child, sb, boxes, depth + 1);

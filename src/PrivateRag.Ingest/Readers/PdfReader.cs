@@ -1,5 +1,6 @@
 using System.Globalization;
 using PrivateRag.Core.Domain;
+using PrivateRag.Ingest.Readers.Ocr;
 using UglyToad.PdfPig;
 using UglyToad.PdfPig.Content;
 using UglyToad.PdfPig.Core;
@@ -17,11 +18,14 @@ namespace PrivateRag.Ingest.Readers;
 /// text take the column-aware path: words by nearest-neighbour letter grouping where needed, text blocks by the
 /// Docstrum page segmenter (tuned, see <see cref="Segmenter"/>), blocks in reading order by the unsupervised (spatial)
 /// reading-order detector, so multi-column pages read column by column. Blocks set in a clearly larger font than the
-/// document's body text become headings.
+/// document's body text become headings. Pages without any letters (scans) are OCR'd when <see cref="PdfOcr"/> is
+/// available.
 /// </summary>
-public sealed class PdfReader : IDocumentReader
+public sealed class PdfReader(PdfOcr? ocr = null) : IDocumentReader
 {
     private const string Format = "PDF";
+
+    private readonly PdfOcr _ocr = ocr ?? PdfOcr.Default;
 
     // Measured on the shared corpus (share of 25-character runs of the content-stream text found in the output):
     // Docstrum with the default within-line multiplier (5) glues the lines of adjacent columns together
@@ -66,11 +70,11 @@ public sealed class PdfReader : IDocumentReader
 
         using (document)
         {
-            return ReadDocument(document, limits, ct);
+            return ReadDocument(document, bytes, limits, ct);
         }
     }
 
-    private static ExtractedDocument ReadDocument(PdfDocument document, ReadLimits limits, CancellationToken ct)
+    private ExtractedDocument ReadDocument(PdfDocument document, byte[] bytes, ReadLimits limits, CancellationToken ct)
     {
         int pageCount;
         string? title;
@@ -96,19 +100,24 @@ public sealed class PdfReader : IDocumentReader
         var lettersSeen = false;
         Exception? firstPageError = null;
         var failedPages = 0;
+        var imageOnlyPages = new List<int>();
         for (var number = 1; number <= pageCount; number++)
         {
             ct.ThrowIfCancellationRequested();
             try
             {
                 var page = document.GetPage(number);
-                if (page.Letters.Count == 0) continue;
+                if (page.Letters.Count == 0)
+                {
+                    imageOnlyPages.Add(number);
+                    continue;
+                }
                 lettersSeen = true;
                 foreach (var block in ReadPage(page, number))
                 {
                     chars += block.Text.Length;
                     BlockCollector.CheckInputLength(chars, limits, Format);
-                    raw.Add(block);
+                    raw.Add(block with { Text = ArabicPresentationForms.ToLogical(block.Text) });
                 }
             }
             catch (Exception ex) when (IsParserFailure(ex))
@@ -119,6 +128,15 @@ public sealed class PdfReader : IDocumentReader
             }
         }
 
+        var body = BodyFontSize(raw); // of the text layer: recognised text has no font size
+        var ocr = _ocr.Recognize(bytes, imageOnlyPages, ct);
+        foreach (var (page, text) in ocr.Paragraphs)
+        {
+            chars += text.Length;
+            BlockCollector.CheckInputLength(chars, limits, Format);
+            raw.Add(new RawBlock(page, text, 0, 1, text.Length, IsTable: false));
+        }
+
         if (raw.Count == 0)
         {
             if (firstPageError is not null && failedPages == pageCount) throw Map(firstPageError);
@@ -127,13 +145,11 @@ public sealed class PdfReader : IDocumentReader
                 throw new DocumentRejectedException(RejectReason.Corrupt, string.Create(CultureInfo.InvariantCulture,
                     $"The PDF could not be read: {failedPages} of {pageCount} pages failed ({firstPageError.Message}) and the others have no text."));
             }
-            throw new DocumentRejectedException(RejectReason.NoText, string.Create(CultureInfo.InvariantCulture,
-                $"The PDF has {pageCount} page(s) but no text layer: needs OCR."));
+            throw _ocr.NoText(pageCount, ocr);
         }
 
         var collector = new BlockCollector(limits, Format);
-        var body = BodyFontSize(raw);
-        foreach (var block in raw)
+        foreach (var block in raw.OrderBy(b => b.Page)) // stable: recognised pages slot in between the others
         {
             if (block.IsTable)
             {

@@ -10,7 +10,7 @@ namespace PrivateRag.Ingest.Readers;
 /// <summary>
 /// Reads PPTX: one page per slide in presentation order (hidden slides skipped); the title placeholder becomes a
 /// level-1 heading, other shapes' paragraphs follow in shape-tree order (group shapes included), tables become table
-/// blocks, and the speaker notes (when <see cref="IncludeNotes"/>) come last on the slide's page.
+/// blocks, charts and SmartArt their text (see <see cref="GraphicText"/>), and the speaker notes (when <see cref="IncludeNotes"/>) come last on the slide's page.
 /// </summary>
 public sealed class PptxReader(bool includeNotes = true) : IDocumentReader
 {
@@ -70,6 +70,9 @@ public sealed class PptxReader(bool includeNotes = true) : IDocumentReader
                     break;
                 case P.GraphicFrame frame when frame.Descendants<A.Table>().FirstOrDefault() is { } table:
                     collector.Add(page, BlockKind.Table, TableText(table));
+                    break;
+                case P.GraphicFrame frame when frame.Descendants().FirstOrDefault(GraphicText.IsReference) is { } graphic:
+                    foreach (var (kind, text) in GraphicText.Read(graphic, slide)) collector.Add(page, kind, text);
                     break;
             }
         }

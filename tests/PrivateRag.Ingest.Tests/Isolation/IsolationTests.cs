@@ -4,6 +4,7 @@ using PrivateRag.Core.Domain;
 using PrivateRag.Ingest.Extraction;
 using PrivateRag.Ingest.Pipeline;
 using PrivateRag.Ingest.Readers;
+using PrivateRag.Ingest.Readers.Ocr;
 using PrivateRag.Ingest.Tests.Readers;
 using PrivateRag.Ingest.Tests.Support;
 using PrivateRag.Tests;
@@ -13,11 +14,12 @@ namespace PrivateRag.Ingest.Tests.Isolation;
 /// <summary>Hostile files fail with the limit they hit; parsing in a child process cannot take the worker down.</summary>
 public sealed class IsolationTests
 {
-    private static ChildProcessExtractor Child(Action<IngestionOptions>? configure = null, string? crash = null)
+    private static ChildProcessExtractor Child(Action<IngestionOptions>? configure = null, string? crash = null, OcrOptions? ocr = null)
     {
         var options = new IngestionOptions();
         configure?.Invoke(options);
-        return new ChildProcessExtractor(Read.Registry, Options.Create(options), NullLogger<ChildProcessExtractor>.Instance) { CrashForTest = crash };
+        return new ChildProcessExtractor(Read.Registry, Options.Create(options), Options.Create(ocr ?? new OcrOptions()),
+            NullLogger<ChildProcessExtractor>.Instance) { CrashForTest = crash };
     }
 
     private static async Task<DocumentRejectedException> RejectedAsync(IDocumentExtractor extractor, string name, byte[] content, ReadLimits? limits = null)

@@ -125,17 +125,6 @@ public sealed class PdfReaderTests
         Assert.Equal(RejectReason.Corrupt, Assert.Throws<DocumentRejectedException>(() => Read.File(file.Path)).Reason);
     }
 
-    [SharedDataTheory]
-    [InlineData("docs/tika/testOCR.pdf")]
-    [InlineData("docs/pypdf-sample-files/imagemagick-CCITTFaxDecode.pdf")]
-    public void Scanned_pdf_without_text_layer_is_rejected_as_needing_ocr(string file)
-    {
-        var ex = Read.Rejection(file);
-
-        Assert.Equal(RejectReason.NoText, ex.Reason);
-        Assert.Contains("no text layer: needs OCR", ex.Message, StringComparison.Ordinal);
-    }
-
     [SharedDataFact]
     public void Pdf_over_the_page_limit_is_rejected_naming_the_limit()
     {

@@ -1,6 +1,8 @@
 using DocumentFormat.OpenXml;
 using DocumentFormat.OpenXml.Packaging;
 using A = DocumentFormat.OpenXml.Drawing;
+using C = DocumentFormat.OpenXml.Drawing.Charts;
+using Dgm = DocumentFormat.OpenXml.Drawing.Diagrams;
 using P = DocumentFormat.OpenXml.Presentation;
 using S = DocumentFormat.OpenXml.Spreadsheet;
 
@@ -9,7 +11,10 @@ namespace PrivateRag.Ingest.Tests.Support;
 /// <summary>Writes small PPTX and XLSX files with the Open XML SDK (only the parts the readers look at).</summary>
 internal static class OfficeWriter
 {
-    public sealed record Slide(string Title, string[] Body, string? Notes = null, string[][]? Table = null);
+    /// <param name="Graphic">A chart or SmartArt data part (its XML) to place in a graphic frame on the slide.</param>
+    public sealed record Slide(string Title, string[] Body, string? Notes = null, string[][]? Table = null, GraphicPart? Graphic = null);
+
+    public sealed record GraphicPart(bool IsChart, byte[] Xml);
 
     public static byte[] Pptx(params Slide[] slides)
     {
@@ -37,6 +42,7 @@ internal static class OfficeWriter
                         new P.NonVisualGraphicFrameProperties(new P.NonVisualDrawingProperties { Id = 4, Name = "t" }, new P.NonVisualGraphicFrameDrawingProperties(), new P.ApplicationNonVisualDrawingProperties()),
                         new P.Transform(), new A.Graphic(new A.GraphicData(table) { Uri = "http://schemas.openxmlformats.org/drawingml/2006/table" })));
                 }
+                if (s.Graphic is { } graphic) tree.Append(GraphicFrame(part, graphic));
                 part.Slide = new P.Slide(new P.CommonSlideData(tree));
                 if (s.Notes is not null)
                 {
@@ -50,6 +56,29 @@ internal static class OfficeWriter
             presentation.Presentation = new P.Presentation(ids);
         }
         return ms.ToArray();
+    }
+
+    private static P.GraphicFrame GraphicFrame(SlidePart slide, GraphicPart graphic)
+    {
+        OpenXmlElement reference;
+        string uri;
+        if (graphic.IsChart)
+        {
+            var chart = slide.AddNewPart<ChartPart>();
+            chart.FeedData(new MemoryStream(graphic.Xml));
+            reference = new C.ChartReference { Id = slide.GetIdOfPart(chart) };
+            uri = "http://schemas.openxmlformats.org/drawingml/2006/chart";
+        }
+        else
+        {
+            var data = slide.AddNewPart<DiagramDataPart>();
+            data.FeedData(new MemoryStream(graphic.Xml));
+            reference = new Dgm.RelationshipIds { DataPart = slide.GetIdOfPart(data), LayoutPart = "", StylePart = "", ColorPart = "" };
+            uri = "http://schemas.openxmlformats.org/drawingml/2006/diagram";
+        }
+        return new P.GraphicFrame(
+            new P.NonVisualGraphicFrameProperties(new P.NonVisualDrawingProperties { Id = 5, Name = "g" }, new P.NonVisualGraphicFrameDrawingProperties(), new P.ApplicationNonVisualDrawingProperties()),
+            new P.Transform(), new A.Graphic(new A.GraphicData(reference) { Uri = uri }));
     }
 
     private static P.Shape Shape(uint id, P.PlaceholderValues? placeholder, string[] paragraphs)
