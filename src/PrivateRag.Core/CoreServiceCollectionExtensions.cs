@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using PrivateRag.Core.Access;
+using PrivateRag.Core.Analytics;
 using PrivateRag.Core.Answers;
 using PrivateRag.Core.Audit;
 using PrivateRag.Core.Backup;
@@ -70,6 +71,7 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<BackupService>();
         services.AddSingleton<EmbeddingDimensionCheck>();
         services.AddSingleton<Explain.ExplainService>();
+        services.AddSingleton<AnalyticsService>();
         return services;
     }
 

@@ -96,7 +96,7 @@ public sealed class ChatService(
 
         using var activity = PrivateRagTelemetry.Traces.StartActivity("answer");
         var started = Stopwatch.GetTimestamp();
-        var firstText = true;
+        double? firstTokenMs = null;
         var (conversation, history) = await LoadOrStartAsync(request.ConversationId, question, who, ct);
         var kernel = _kernel.Value;
         var mode = kernel is null ? ExtractiveAnswerer.Mode : kernel.ModelId;
@@ -118,18 +118,17 @@ public sealed class ChatService(
             // Nothing clears the relevance threshold: say so rather than answer from weak passages, and offer the nearest.
             var nearest = NumberedSource.Select(results.Take(options.Value.NearestPassages).ToList(), options.Value, tokens);
             answer = nearest.Count == 0 ? NotFoundAnswer : BelowThresholdAnswer;
-            RecordFirstText(ref firstText, started);
+            RecordFirstText(ref firstTokenMs, started);
             yield return new ChatEvent.Delta(answer);
             yield return new ChatEvent.Citations(nearest.Select(s => s.ToCitation(cited: false, verified: false)).ToList());
-            var notFoundId = await SaveTurnAsync(conversation.Id, question, answer, [], mode, ct);
-            PrivateRagTelemetry.AnswerDuration.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds, new KeyValuePair<string, object?>("mode", mode));
+            var notFoundId = await SaveTurnAsync(conversation.Id, question, answer, [], mode, Finish(started, firstTokenMs, mode, notFound: true), ct);
             yield return new ChatEvent.Done(conversation.Id, notFoundId, answer, mode, NotFound: true);
             yield break;
         }
         else if (kernel is null)
         {
             answer = ExtractiveAnswerer.Answer(question, sources, options.Value.ExtractiveSentences);
-            RecordFirstText(ref firstText, started);
+            RecordFirstText(ref firstTokenMs, started);
             foreach (var piece in SplitForStreaming(answer)) yield return new ChatEvent.Delta(piece);
         }
         else
@@ -143,7 +142,7 @@ public sealed class ChatService(
                 updates++;
                 var safe = sanitizer.Push(piece);
                 if (safe.Length == 0) continue;
-                RecordFirstText(ref firstText, started);
+                RecordFirstText(ref firstTokenMs, started);
                 text.Append(safe);
                 yield return new ChatEvent.Delta(safe);
             }
@@ -166,8 +165,7 @@ public sealed class ChatService(
         var shown = cited.Count > 0 ? citations.Where(c => c.Cited).ToList() : citations;
         yield return new ChatEvent.Citations(shown);
 
-        var messageId = await SaveTurnAsync(conversation.Id, question, answer, shown, mode, ct);
-        PrivateRagTelemetry.AnswerDuration.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds, new KeyValuePair<string, object?>("mode", mode));
+        var messageId = await SaveTurnAsync(conversation.Id, question, answer, shown, mode, Finish(started, firstTokenMs, mode, notFound), ct);
         yield return new ChatEvent.Done(conversation.Id, messageId, answer, mode, notFound);
     }
 
@@ -201,12 +199,25 @@ public sealed class ChatService(
         return words <= 8 && previous is not null ? $"{previous} {question}" : question;
     }
 
-    private static void RecordFirstText(ref bool first, long started)
+    private static void RecordFirstText(ref double? firstTokenMs, long started)
     {
-        if (!first) return;
-        first = false;
-        PrivateRagTelemetry.TimeToFirstToken.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        if (firstTokenMs is not null) return;
+        firstTokenMs = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+        PrivateRagTelemetry.TimeToFirstToken.Record(firstTokenMs.Value);
     }
+
+    /// <summary>
+    /// The answer is complete: its duration goes to the telemetry histogram and, with the time to first text, is kept
+    /// with the answer so the analytics page can show the same figures per day.
+    /// </summary>
+    private static AnswerMetrics Finish(long started, double? firstTokenMs, string mode, bool notFound)
+    {
+        var latencyMs = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+        PrivateRagTelemetry.AnswerDuration.Record(latencyMs, new KeyValuePair<string, object?>("mode", mode));
+        return new AnswerMetrics(latencyMs, firstTokenMs, notFound);
+    }
+
+    private readonly record struct AnswerMetrics(double LatencyMs, double? FirstTokenMs, bool NotFound);
 
     private async Task<(Conversation Conversation, IReadOnlyList<(bool FromUser, string Text)> History)> LoadOrStartAsync(
         Guid? conversationId, string question, AccessContext who, CancellationToken ct)
@@ -228,7 +239,8 @@ public sealed class ChatService(
         return (conversation, []);
     }
 
-    private async Task<Guid> SaveTurnAsync(Guid conversationId, string question, string answer, IReadOnlyList<Citation> citations, string mode, CancellationToken ct)
+    private async Task<Guid> SaveTurnAsync(
+        Guid conversationId, string question, string answer, IReadOnlyList<Citation> citations, string mode, AnswerMetrics metrics, CancellationToken ct)
     {
         // The answer is kept even when the client went away mid-stream.
         await using var db = await dbFactory.CreateDbContextAsync(CancellationToken.None);
@@ -237,6 +249,8 @@ public sealed class ChatService(
         {
             ConversationId = conversationId, Role = TurnRole.Assistant, Text = answer, Mode = mode,
             CitationsJson = JsonSerializer.Serialize(citations, Json), CreatedAt = now.AddTicks(1),
+            LatencyMs = Milliseconds(metrics.LatencyMs), FirstTokenMs = metrics.FirstTokenMs is { } first ? Milliseconds(first) : null,
+            NotFound = metrics.NotFound,
         };
         db.ConversationTurns.Add(new ConversationTurn { ConversationId = conversationId, Role = TurnRole.User, Text = question, CreatedAt = now });
         db.ConversationTurns.Add(reply);
@@ -246,6 +260,8 @@ public sealed class ChatService(
         logger.LogInformation("Answered in conversation {ConversationId} ({Mode}, {Citations} citations)", conversationId, mode, citations.Count);
         return reply.Id;
     }
+
+    private static int Milliseconds(double ms) => (int)Math.Clamp(Math.Round(ms), 0, int.MaxValue);
 
     public static IReadOnlyList<Citation> ReadCitations(string? json) =>
         string.IsNullOrEmpty(json) ? [] : JsonSerializer.Deserialize<List<Citation>>(json, Json) ?? [];

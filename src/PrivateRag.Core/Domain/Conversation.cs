@@ -27,5 +27,11 @@ public sealed class ConversationTurn
     /// <summary>+1, -1 or null.</summary>
     public int? Feedback { get; set; }
     public string? FeedbackComment { get; set; }
+    /// <summary>Of an assistant turn: milliseconds from the question arriving to the complete answer; null before it was recorded.</summary>
+    public int? LatencyMs { get; set; }
+    /// <summary>Of an assistant turn: milliseconds from the question arriving to the first answer text.</summary>
+    public int? FirstTokenMs { get; set; }
+    /// <summary>Of an assistant turn: nothing readable cleared the relevance threshold, so the answer says it found nothing.</summary>
+    public bool NotFound { get; set; }
     public DateTimeOffset CreatedAt { get; set; } = DateTimeOffset.UtcNow;
 }

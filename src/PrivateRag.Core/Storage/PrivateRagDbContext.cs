@@ -90,6 +90,8 @@ public abstract class PrivateRagDbContext(DbContextOptions options) : DbContext(
             e.Property(t => t.Role).HasConversion<string>().HasMaxLength(16);
             e.Property(t => t.Mode).HasMaxLength(200);
             e.HasIndex(t => new { t.ConversationId, t.CreatedAt });
+            // The analytics page reads the answers of a period.
+            e.HasIndex(t => new { t.Role, t.CreatedAt });
         });
         b.Entity<AuditEvent>(e =>
         {

@@ -221,9 +221,18 @@ namespace PrivateRag.Core.Storage.Migrations.PostgreSql
                     b.Property<string>("FeedbackComment")
                         .HasColumnType("text");
 
+                    b.Property<int?>("FirstTokenMs")
+                        .HasColumnType("integer");
+
+                    b.Property<int?>("LatencyMs")
+                        .HasColumnType("integer");
+
                     b.Property<string>("Mode")
                         .HasMaxLength(200)
                         .HasColumnType("character varying(200)");
+
+                    b.Property<bool>("NotFound")
+                        .HasColumnType("boolean");
 
                     b.Property<string>("Role")
                         .IsRequired()
@@ -237,6 +246,8 @@ namespace PrivateRag.Core.Storage.Migrations.PostgreSql
                     b.HasKey("Id");
 
                     b.HasIndex("ConversationId", "CreatedAt");
+
+                    b.HasIndex("Role", "CreatedAt");
 
                     b.ToTable("ConversationTurns");
                 });

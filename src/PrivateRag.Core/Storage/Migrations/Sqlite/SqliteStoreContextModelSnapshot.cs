@@ -216,9 +216,18 @@ namespace PrivateRag.Core.Storage.Migrations.Sqlite
                     b.Property<string>("FeedbackComment")
                         .HasColumnType("TEXT");
 
+                    b.Property<int?>("FirstTokenMs")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("LatencyMs")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("Mode")
                         .HasMaxLength(200)
                         .HasColumnType("TEXT");
+
+                    b.Property<bool>("NotFound")
+                        .HasColumnType("INTEGER");
 
                     b.Property<string>("Role")
                         .IsRequired()
@@ -232,6 +241,8 @@ namespace PrivateRag.Core.Storage.Migrations.Sqlite
                     b.HasKey("Id");
 
                     b.HasIndex("ConversationId", "CreatedAt");
+
+                    b.HasIndex("Role", "CreatedAt");
 
                     b.ToTable("ConversationTurns");
                 });
