@@ -77,6 +77,9 @@ public static class EntraAuthentication
             // default implicit id_token: no token travels through the browser, and no implicit grant is enabled.
             o.ResponseType = Microsoft.IdentityModel.Protocols.OpenIdConnect.OpenIdConnectResponseType.Code;
             o.UsePkce = true;
+            // The page header shows who is signed in by display name, as for local accounts (Identity.Web would show
+            // preferred_username); the object id stays the subject for access, audit and ownership.
+            o.TokenValidationParameters.NameClaimType = "name";
             var validated = o.Events.OnTokenValidated;
             o.Events.OnTokenValidated = async context =>
             {

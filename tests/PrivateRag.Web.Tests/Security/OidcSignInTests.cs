@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -8,75 +7,11 @@ using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.IdentityModel.Protocols;
 using Microsoft.IdentityModel.Protocols.OpenIdConnect;
+using PrivateRag.Tests;
 using PrivateRag.Web.Auth;
 using PrivateRag.Web.Tests.Api;
 
 namespace PrivateRag.Web.Tests.Security;
-
-/// <summary>Skipped, with the reason, unless node and the local OpenID Connect provider's package are installed.</summary>
-public sealed class LocalOidcFactAttribute : FactAttribute
-{
-    public LocalOidcFactAttribute()
-    {
-        if (LocalOidcProvider.MissingReason() is { } reason) Skip = reason;
-    }
-}
-
-/// <summary>oauth2-mock-server in a node child process: a real OpenID Connect provider on a local port.</summary>
-public sealed class LocalOidcProvider : IAsyncDisposable
-{
-    private readonly Process _process;
-
-    private LocalOidcProvider(Process process, string url)
-    {
-        _process = process;
-        Url = url;
-    }
-
-    public string Url { get; }
-
-    public static string Folder
-    {
-        get
-        {
-            for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            {
-                var candidate = Path.Combine(dir.FullName, "tests", "PrivateRag.Web.Tests", "Security", "oidc");
-                if (Directory.Exists(candidate)) return candidate;
-            }
-            return "";
-        }
-    }
-
-    public static string? MissingReason()
-    {
-        if (Folder.Length == 0) return "The local OIDC provider folder (tests/PrivateRag.Web.Tests/Security/oidc) was not found.";
-        if (!Directory.Exists(Path.Combine(Folder, "node_modules", "oauth2-mock-server")))
-            return $"Run 'npm install' in {Folder} (and have node on PATH) for the OpenID Connect sign-in test.";
-        return null;
-    }
-
-    public static async Task<LocalOidcProvider> StartAsync(params string[] args)
-    {
-        var start = new ProcessStartInfo("node") { WorkingDirectory = Folder, RedirectStandardOutput = true, RedirectStandardInput = true, RedirectStandardError = true };
-        start.ArgumentList.Add("server.mjs");
-        foreach (var a in args) start.ArgumentList.Add(a);
-        var process = Process.Start(start)!;
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        var line = await process.StandardOutput.ReadLineAsync(timeout.Token);
-        if (line is null || !line.StartsWith("listening ", StringComparison.Ordinal))
-            throw new InvalidOperationException($"The OIDC provider did not start: {line} {await process.StandardError.ReadToEndAsync(timeout.Token)}");
-        return new LocalOidcProvider(process, line["listening ".Length..].Trim());
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        _process.StandardInput.Close();
-        if (!_process.WaitForExit(5000)) _process.Kill(entireProcessTree: true);
-        await Task.CompletedTask;
-        _process.Dispose();
-    }
-}
 
 /// <summary>
 /// The Entra sign-in path (Microsoft.Identity.Web's OpenID Connect handler, authorization code flow with PKCE and the
