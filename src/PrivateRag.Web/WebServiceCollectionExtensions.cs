@@ -50,6 +50,7 @@ public static class WebServiceCollectionExtensions
             .AddCookie(AuthSchemes.Cookie, o =>
             {
                 o.LoginPath = "/login";
+                o.AccessDeniedPath = "/access-denied";
                 o.Cookie.Name = "PrivateRag.Auth";
                 o.Cookie.HttpOnly = true;
                 o.Cookie.SameSite = SameSiteMode.Strict;

@@ -19,8 +19,22 @@ public sealed class AppUnderTest : IAsyncLifetime
     public const string AdminName = "admin";
     public const string AdminPassword = "e2e correct horse battery";
 
+    private readonly IReadOnlyDictionary<string, string> _environment;
+    private readonly string _logName;
     private Process? _process;
     private StreamWriter? _log;
+
+    public AppUnderTest()
+        : this(new Dictionary<string, string>(), "app.log")
+    {
+    }
+
+    /// <summary>An app of its own with extra configuration (environment variables, e.g. <c>AzureAd__TenantId</c>).</summary>
+    internal AppUnderTest(IReadOnlyDictionary<string, string> environment, string logName)
+    {
+        _environment = environment;
+        _logName = logName;
+    }
 
     public string BaseUrl { get; private set; } = "";
 
@@ -60,9 +74,10 @@ public sealed class AppUnderTest : IAsyncLifetime
         start.Environment["PRIVATERAG_BOOTSTRAP_ADMIN_KEY"] = AdminKey;
         start.Environment["Ingestion__PollInterval"] = "00:00:00.250";
         start.Environment["Logging__LogLevel__Default"] = "Information";
+        foreach (var (name, value) in _environment) start.Environment[name] = value;
 
         Directory.CreateDirectory(Artifacts.ResultsDirectory);
-        _log = new StreamWriter(Path.Combine(Artifacts.ResultsDirectory, "app.log"), append: false, Encoding.UTF8) { AutoFlush = true };
+        _log = new StreamWriter(Path.Combine(Artifacts.ResultsDirectory, _logName), append: false, Encoding.UTF8) { AutoFlush = true };
         _process = new Process { StartInfo = start, EnableRaisingEvents = true };
         _process.OutputDataReceived += (_, e) => Log(e.Data);
         _process.ErrorDataReceived += (_, e) => Log(e.Data);
@@ -75,7 +90,7 @@ public sealed class AppUnderTest : IAsyncLifetime
 
         if (!await WaitUntilReadyAsync(TimeSpan.FromSeconds(90)))
         {
-            StartError = $"The app did not become ready at {BaseUrl}/health/ready; see {Path.Combine(Artifacts.ResultsDirectory, "app.log")}.";
+            StartError = $"The app did not become ready at {BaseUrl}/health/ready; see {Path.Combine(Artifacts.ResultsDirectory, _logName)}.";
             return;
         }
 
@@ -113,9 +128,13 @@ public sealed class AppUnderTest : IAsyncLifetime
     }
 
     /// <summary>Creates a collection readable by everyone and uploads one file through the API; returns the collection id.</summary>
-    public async Task<(Guid CollectionId, Guid DocumentId)> SeedAsync(string collectionName, string fileName, byte[] content)
+    public Task<(Guid CollectionId, Guid DocumentId)> SeedAsync(string collectionName, string fileName, byte[] content) =>
+        SeedAsync(collectionName, fileName, content, new { everyone = true });
+
+    /// <summary>Creates a collection with the given access (the API's <c>access</c> object) and uploads one file, indexed.</summary>
+    public async Task<(Guid CollectionId, Guid DocumentId)> SeedAsync(string collectionName, string fileName, byte[] content, object access)
     {
-        using var created = await Api.PostAsJsonAsync("/api/collections", new { name = collectionName, access = new { everyone = true } });
+        using var created = await Api.PostAsJsonAsync("/api/collections", new { name = collectionName, access });
         created.EnsureSuccessStatusCode();
         var collection = await created.Content.ReadFromJsonAsync<IdDto>() ?? throw new InvalidOperationException("no collection id");
         using var form = new MultipartFormDataContent();

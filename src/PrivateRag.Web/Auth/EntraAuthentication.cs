@@ -3,7 +3,9 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Security.Claims;
 using System.Text.Json;
+using System.ComponentModel.DataAnnotations;
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Authentication.OpenIdConnect;
 using Microsoft.Extensions.Options;
@@ -28,7 +30,15 @@ public sealed class EntraSettings
     public bool RequireAppRole { get; set; } = true;
 
     /// <summary>How long groups looked up in Graph are reused for one user.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "1.00:00:00")]
     public TimeSpan GroupCacheDuration { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>
+    /// With <see cref="GraphGroupLookup"/>: how old a browser session's groups may get before they are read from Graph
+    /// again, so a removed membership ends within this time instead of at the next sign-in.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
+    public TimeSpan GroupRefreshInterval { get; set; } = TimeSpan.FromMinutes(5);
 
     public string GraphBaseUrl { get; set; } = "https://graph.microsoft.com/v1.0";
 }
@@ -50,14 +60,28 @@ public static class EntraAuthentication
     {
         var section = configuration.GetSection(EntraOptions.Section);
         var settings = section.Get<EntraSettings>() ?? new EntraSettings();
-        services.AddOptions<EntraSettings>().Bind(section);
+        services.AddOptions<EntraSettings>().Bind(section).ValidateDataAnnotations().ValidateOnStart();
 
-        auth.AddMicrosoftIdentityWebApi(section, AuthSchemes.EntraBearer);
-        var web = auth.AddMicrosoftIdentityWebApp(section, AuthSchemes.EntraOidc, cookieScheme: null);
+        var api = auth.AddMicrosoftIdentityWebApi(section, AuthSchemes.EntraBearer);
+        auth.AddMicrosoftIdentityWebApp(section, AuthSchemes.EntraOidc, cookieScheme: null);
         if (settings.GraphGroupLookup)
         {
-            web.EnableTokenAcquisitionToCallDownstreamApi().AddInMemoryTokenCaches();
+            // Graph is called with the application's own token only. Enabled on the API scheme, not the web app's:
+            // there it would also make MSAL redeem every sign-in's code and keep users' refresh tokens in memory,
+            // a second sign-in path nothing here needs.
+            api.EnableTokenAcquisitionToCallDownstreamApi().AddInMemoryTokenCaches();
             services.AddHttpClient<IEntraGroupLookup, GraphGroupLookup>();
+            services.AddSingleton<EntraSessionGroups>();
+            services.PostConfigure<CookieAuthenticationOptions>(AuthSchemes.Cookie, o =>
+            {
+                var validate = o.Events.OnValidatePrincipal;
+                o.Events.OnValidatePrincipal = async context =>
+                {
+                    await validate(context);
+                    if (context.Principal is not null)
+                        await context.HttpContext.RequestServices.GetRequiredService<EntraSessionGroups>().ValidateAsync(context);
+                };
+            });
         }
 
         // A single-tenant registration accepts tokens from its own tenant only: v2.0 and v1.0 access tokens (an app
@@ -77,10 +101,15 @@ public static class EntraAuthentication
             // default implicit id_token: no token travels through the browser, and no implicit grant is enabled.
             o.ResponseType = Microsoft.IdentityModel.Protocols.OpenIdConnect.OpenIdConnectResponseType.Code;
             o.UsePkce = true;
+            // The page header shows who is signed in by display name, as for local accounts (Identity.Web would show
+            // preferred_username); the object id stays the subject for access, audit and ownership.
+            o.TokenValidationParameters.NameClaimType = "name";
             var validated = o.Events.OnTokenValidated;
             o.Events.OnTokenValidated = async context =>
             {
                 await validated(context);
+                if (context.Principal is not null)
+                    EntraSessionGroups.StampSignIn(context.Principal, context.HttpContext.RequestServices.GetRequiredService<TimeProvider>());
                 var who = context.Principal?.FindFirstValue("preferred_username") ?? ObjectId(context.Principal) ?? "unknown";
                 await context.HttpContext.RequestServices.GetRequiredService<IAuditLog>().RecordAsync(AuditEntry.SignIn(who, true, "entra"));
             };
@@ -146,7 +175,7 @@ public sealed class EntraClaimsTransformation : IClaimsTransformation
 /// An Entra principal as an <see cref="AccessContext"/>: subject = object id, app roles <c>Admin</c>/<c>User</c>,
 /// groups = security-group object ids from the <c>groups</c> claim, or from Graph when the token has an overage marker.
 /// </summary>
-public sealed class EntraAccess(IOptionsMonitor<EntraSettings> settings, ILogger<EntraAccess> logger, IEntraGroupLookup? lookup = null)
+public sealed class EntraAccess(IOptionsMonitor<EntraSettings> settings, ILogger<EntraAccess> logger, IEntraGroupLookup? lookup = null, TimeProvider? clock = null)
 {
     private readonly ConcurrentDictionary<string, (DateTimeOffset Until, IReadOnlyList<string> Groups)> _cache = new();
     private readonly ConcurrentDictionary<string, bool> _warned = new();
@@ -165,7 +194,10 @@ public sealed class EntraAccess(IOptionsMonitor<EntraSettings> settings, ILogger
         }
         var name = principal.FindFirstValue("name") ?? principal.FindFirstValue("preferred_username") ?? principal.Identity?.Name ?? oid;
         IEnumerable<string> groups = principal.FindAll("groups").Select(c => c.Value);
-        if (HasGroupsOverage(principal)) groups = await OverageGroupsAsync(principal, oid, ct);
+        // A Blazor circuit keeps the principal it started with; once its groups are older than the refresh interval
+        // they come from Graph (cached) as well, as the cookie's would on the next HTTP request.
+        if (HasGroupsOverage(principal) || EntraSessionGroups.IsStale(principal, settings.CurrentValue, (clock ?? TimeProvider.System).GetUtcNow()))
+            groups = await OverageGroupsAsync(principal, oid, ct);
         return new AccessContext(oid, name, admin, groups.ToHashSet(StringComparer.OrdinalIgnoreCase));
     }
 
@@ -205,7 +237,7 @@ public sealed class GraphGroupLookup(HttpClient http, IAuthorizationHeaderProvid
     public async Task<IReadOnlyList<string>> GetGroupIdsAsync(string objectId, string? tenantId, CancellationToken ct)
     {
         var header = await tokens.CreateAuthorizationHeaderForAppAsync("https://graph.microsoft.com/.default",
-            new AuthorizationHeaderProviderOptions { AcquireTokenOptions = new AcquireTokenOptions { Tenant = tenantId } }, ct);
+            new AuthorizationHeaderProviderOptions { AcquireTokenOptions = new AcquireTokenOptions { Tenant = tenantId, AuthenticationOptionsName = AuthSchemes.EntraBearer } }, ct);
         using var request = new HttpRequestMessage(HttpMethod.Post, $"{settings.CurrentValue.GraphBaseUrl.TrimEnd('/')}/users/{Uri.EscapeDataString(objectId)}/getMemberObjects")
         {
             Content = JsonContent.Create(new { securityEnabledOnly = true }),
