@@ -104,10 +104,18 @@ public sealed class ModelInventoryTests
         Assert.Equal("/srv/a.gguf", keys["Models:Chat:Path"].Value);
         Assert.Equal("Models__Chat__Path", keys["Models:Chat:Path"].EnvironmentName);
         Assert.Equal("4096", keys["Models:Chat:ContextSize"].Value); // the later source wins, and is the one named
-        Assert.Equal("MemoryConfigurationProvider".Replace("ConfigurationProvider", "", StringComparison.Ordinal), keys["Models:Chat:ContextSize"].Source);
+        Assert.Equal("Memory", keys["Models:Chat:ContextSize"].Source);
         Assert.Equal(ConfigurationKeys.Hidden, keys["Models:Chat:ApiKey"].Value);
         Assert.Equal(ConfigurationKeys.Hidden, keys["Inference:ApiKeys:0"].Value);
         Assert.DoesNotContain(keys.Values, k => k.Value is "sk-secret" or "k1");
         Assert.DoesNotContain("Models:Chat", keys.Keys); // sections are not listed, only settings
+    }
+
+    [Fact]
+    public void Credentials_in_an_endpoint_address_are_not_shown()
+    {
+        Assert.Equal("http://(hidden)@gpu-1:8080/v1", ConfigurationKeys.RedactUserInfo("http://svc:s3cret@gpu-1:8080/v1"));
+        Assert.Equal("http://gpu-1:8080/v1", ConfigurationKeys.RedactUserInfo("http://gpu-1:8080/v1"));
+        Assert.Equal("/srv/a.gguf", ConfigurationKeys.RedactUserInfo("/srv/a.gguf"));
     }
 }

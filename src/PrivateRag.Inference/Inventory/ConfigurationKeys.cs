@@ -30,10 +30,11 @@ public static class ConfigurationKeys
         {
             foreach (var (key, value) in configuration.GetSection(section).AsEnumerable())
             {
-                // Sections are listed too (with a null value) unless a provider set them: keep only leaves.
+                // Sections are listed too, with no provider behind them: keep only settings some source sets.
+                if (providers.FirstOrDefault(p => p.TryGet(key, out _)) is not { } provider) continue;
                 if (configuration.GetSection(key).GetChildren().Any()) continue;
-                var source = providers.FirstOrDefault(p => p.TryGet(key, out _)) is { } provider ? SourceName(provider) : "default";
-                keys.Add(new ConfigurationKey(key, IsSecret(key) && !string.IsNullOrEmpty(value) ? Hidden : value, source, key.Replace(":", "__", StringComparison.Ordinal)));
+                var shown = IsSecret(key) && !string.IsNullOrEmpty(value) ? Hidden : RedactUserInfo(value);
+                keys.Add(new ConfigurationKey(key, shown, SourceName(provider), key.Replace(":", "__", StringComparison.Ordinal)));
             }
         }
 
@@ -46,6 +47,12 @@ public static class ConfigurationKeys
         var segments = key.Split(':');
         return segments.Any(s => s.Equals("ApiKey", StringComparison.OrdinalIgnoreCase) || s.Equals("ApiKeys", StringComparison.OrdinalIgnoreCase));
     }
+
+    /// <summary>An address with credentials in it (<c>http://user:password@host</c>) is shown without them.</summary>
+    public static string? RedactUserInfo(string? value) =>
+        value is not null && Uri.TryCreate(value, UriKind.Absolute, out var uri) && uri.UserInfo.Length > 0
+            ? new UriBuilder(uri) { UserName = Hidden, Password = "" }.Uri.ToString()
+            : value;
 
     private static string SourceName(IConfigurationProvider provider) => provider switch
     {

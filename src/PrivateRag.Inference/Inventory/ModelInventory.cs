@@ -51,7 +51,7 @@ public sealed class ModelInventory
             EmbeddingDimensions = status.EmbeddingDimensions,
         };
         if (!status.IsConfigured) return report;
-        if (!options.IsLocal) return report with { Endpoint = options.Endpoint };
+        if (!options.IsLocal) return report with { Endpoint = ConfigurationKeys.RedactUserInfo(options.Endpoint) };
 
         var path = options.Path!;
         var (info, error) = ReadHeader(path);

@@ -7,13 +7,13 @@ public static class ModelText
 {
     private static readonly string[] Units = ["B", "KB", "MB", "GB", "TB"];
 
-    /// <summary>1,750,560 -> "1.7 MB" (1024-based, as operating systems show file sizes).</summary>
+    /// <summary>1,750,560 -> "1.7 MB" (1024-based, as operating systems show file sizes; never "1,002 KB").</summary>
     public static string Bytes(long? bytes, CultureInfo culture)
     {
         if (bytes is not { } value) return "—";
         double size = value;
         var unit = 0;
-        while (size >= 1024 && unit < Units.Length - 1)
+        while (size >= 1000 && unit < Units.Length - 1)
         {
             size /= 1024;
             unit++;
