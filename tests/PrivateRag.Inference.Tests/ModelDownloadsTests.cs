@@ -132,6 +132,18 @@ public sealed class ModelDownloadsTests(ModelFileServer server) : IClassFixture<
         Assert.Contains("copy it to /srv/models", message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Stopping_and_disposing_twice_as_the_host_and_container_do_is_harmless()
+    {
+        var downloads = new ModelDownloads(_http, _folder, NullLogger<ModelDownloads>.Instance);
+
+        await downloads.StopAsync(CancellationToken.None);
+        downloads.Dispose();
+        downloads.Dispose();
+
+        Assert.Throws<ObjectDisposedException>(() => downloads.Start(Tiny(new Uri("http://127.0.0.1:9/tiny.gguf"))));
+    }
+
     private static async Task<ModelDownloadState> WaitForEndAsync(ModelDownloads downloads, string name)
     {
         var until = DateTime.UtcNow + Wait;

@@ -57,6 +57,7 @@ public sealed class ModelDownloads : IHostedService, IDisposable
     private readonly CancellationTokenSource _stopping = new();
     private readonly Lock _lock = new();
     private readonly Dictionary<string, Download> _byDestination = new(StringComparer.Ordinal);
+    private int _disposed;
 
     public ModelDownloads(HttpClient http, string directory, ILogger<ModelDownloads> logger, TimeProvider? time = null)
     {
@@ -205,12 +206,14 @@ public sealed class ModelDownloads : IHostedService, IDisposable
     /// <summary>Stops running downloads with the app; their part files are resumed by the next download.</summary>
     public Task StopAsync(CancellationToken cancellationToken)
     {
-        _stopping.Cancel();
+        if (Volatile.Read(ref _disposed) == 0) _stopping.Cancel();
         return Task.CompletedTask;
     }
 
     public void Dispose()
     {
+        // Registered as a singleton and as a hosted service: the container disposes it twice.
+        if (Interlocked.Exchange(ref _disposed, 1) == 1) return;
         _stopping.Cancel();
         _stopping.Dispose();
     }
