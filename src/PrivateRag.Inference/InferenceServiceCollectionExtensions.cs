@@ -7,6 +7,8 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using OpenAI;
+using PrivateRag.Inference.Catalog;
+using PrivateRag.Inference.Inventory;
 using PrivateRag.Inference.Local;
 using PrivateRag.Inference.Scheduling;
 
@@ -51,6 +53,11 @@ public static class InferenceServiceCollectionExtensions
                 "Inference:Chat: MaxConcurrent must be 1-256, MaxQueue 0-100000, PrefillSliceTokens 16-8192, DefaultRetryAfterSeconds 1-3600.")
             .ValidateOnStart();
         services.TryAddSingleton(sp => new InferenceStatus(sp.GetRequiredService<IOptions<ModelsOptions>>().Value));
+        services.TryAddSingleton(sp => new GenerationThroughput(sp.GetService<TimeProvider>()));
+        services.TryAddSingleton(sp => new ModelInventory(
+            sp.GetRequiredService<IOptions<ModelsOptions>>().Value, sp.GetRequiredService<InferenceStatus>(),
+            sp.GetRequiredService<IOptions<InferenceOptions>>().Value, sp.GetService<IChatSchedulerStatus>(),
+            sp.GetRequiredService<ILogger<ModelInventory>>()));
 
         // Which services exist is decided from configuration now; their settings come from the validated options.
         var configured = configuration.GetSection(ModelsOptions.Section).Get<ModelsOptions>() ?? new ModelsOptions();
@@ -64,7 +71,8 @@ public static class InferenceServiceCollectionExtensions
                 services.AddSingleton(sp => new BatchingTokenGenerator(
                     sp.GetRequiredKeyedService<LocalModel>(ChatModelKey),
                     sp.GetRequiredService<IOptions<InferenceOptions>>().Value.Chat,
-                    sp.GetRequiredService<ILogger<BatchingTokenGenerator>>()));
+                    sp.GetRequiredService<ILogger<BatchingTokenGenerator>>(),
+                    sp.GetRequiredService<GenerationThroughput>()));
                 services.AddSingleton<IChatSchedulerStatus>(sp => sp.GetRequiredService<BatchingTokenGenerator>());
                 services.AddSingleton<IChatClient>(sp => new LocalChatClient(
                     sp.GetRequiredKeyedService<LocalModel>(ChatModelKey),
@@ -112,6 +120,29 @@ public static class InferenceServiceCollectionExtensions
         if (tokenizerModel is not null)
             services.AddSingleton<ITokenizer>(sp => new LocalTokenizer(sp.GetRequiredKeyedService<LocalModel>(tokenizerModel)));
 
+        return services;
+    }
+
+    /// <summary>
+    /// Registers <see cref="ModelDownloads"/> (catalogue downloads in the background, into <c>Models:DownloadDirectory</c>)
+    /// as a singleton and hosted service, with its own <see cref="HttpClient"/> (no overall timeout: model files are
+    /// gigabytes; a 30 s connect timeout, so an unreachable hub fails quickly).
+    /// </summary>
+    public static IServiceCollection AddPrivateRagModelDownloads(this IServiceCollection services)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        services.AddHttpClient(ModelDownloads.HttpClientName, http =>
+            {
+                http.Timeout = Timeout.InfiniteTimeSpan;
+                http.DefaultRequestHeaders.UserAgent.ParseAdd("privaterag-models/1.0");
+            })
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { ConnectTimeout = TimeSpan.FromSeconds(30) });
+        services.TryAddSingleton(sp => new ModelDownloads(
+            sp.GetRequiredService<IHttpClientFactory>().CreateClient(ModelDownloads.HttpClientName),
+            Models(sp).DownloadDirectory,
+            sp.GetRequiredService<ILogger<ModelDownloads>>(),
+            sp.GetService<TimeProvider>()));
+        services.AddHostedService(sp => sp.GetRequiredService<ModelDownloads>());
         return services;
     }
 

@@ -40,6 +40,7 @@ public sealed class ModelCapabilityStatus
 {
     private volatile bool _isLoaded;
     private int _embeddingDimensions;
+    private LoadedModelFacts? _loaded;
 
     internal ModelCapabilityStatus(string capability, ModelOptions options)
     {
@@ -71,7 +72,16 @@ public sealed class ModelCapabilityStatus
     /// <summary>Known once the model is loaded (local) or has answered once (remote).</summary>
     public int? EmbeddingDimensions => _embeddingDimensions > 0 ? _embeddingDimensions : null;
 
+    /// <summary>What LLamaSharp reported when it loaded the weights; null for a remote model or before loading.</summary>
+    public LoadedModelFacts? Loaded => Volatile.Read(ref _loaded);
+
     internal void MarkLoaded() => _isLoaded = true;
+
+    internal void MarkLoaded(LoadedModelFacts facts)
+    {
+        Volatile.Write(ref _loaded, facts);
+        _isLoaded = true;
+    }
 
     internal void SetEmbeddingDimensions(int dimensions)
     {
@@ -79,3 +89,10 @@ public sealed class ModelCapabilityStatus
         _isLoaded = true;
     }
 }
+
+/// <summary>A local model's facts as llama.cpp reports them once the weights are in memory.</summary>
+/// <param name="SizeBytes">Bytes of all tensors (what the weights occupy in RAM or VRAM).</param>
+/// <param name="Parameters">Parameters in the model.</param>
+/// <param name="EmbeddingSize">Width of the model's hidden state (the embedding dimension of an embedding model).</param>
+/// <param name="TrainedContext">The context length the model was trained with.</param>
+public sealed record LoadedModelFacts(ulong SizeBytes, ulong Parameters, int EmbeddingSize, int TrainedContext);

@@ -15,6 +15,13 @@ public sealed class ModelsOptions
     public EmbeddingModelOptions Embedding { get; set; } = new();
 
     public ModelOptions Reranker { get; set; } = new();
+
+    /// <summary>
+    /// Where the admin page downloads catalogue models (relative to the working directory, like
+    /// <c>privaterag models pull --dir</c>, whose default it shares).
+    /// </summary>
+    [Required(AllowEmptyStrings = false)]
+    public string DownloadDirectory { get; set; } = Catalog.ModelFiles.DefaultDirectory;
 }
 
 /// <summary>One model: a local GGUF file (<see cref="Path"/>) or an OpenAI-compatible server (<see cref="Endpoint"/>).</summary>

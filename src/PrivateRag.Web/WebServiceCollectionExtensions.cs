@@ -14,6 +14,7 @@ using PrivateRag.Core.Options;
 using PrivateRag.Web.Auth;
 using PrivateRag.Web.Startup;
 using PrivateRag.Core.Health;
+using PrivateRag.Inference;
 
 namespace PrivateRag.Web;
 
@@ -74,6 +75,7 @@ public static class WebServiceCollectionExtensions
         services.AddScoped<CurrentUser>();
 
         services.AddRazorComponents().AddInteractiveServerComponents();
+        services.AddPrivateRagModelDownloads(); // catalogue downloads started from /admin/models
         services.AddMudServices();
 
         services.AddHealthChecks().AddCheck<ReadinessCheck>("store-and-index", tags: ["ready"]);

@@ -13,7 +13,7 @@ namespace PrivateRag.E2E.Tests;
 /// folder and a bootstrap admin key, plus a local administrator for the browser sign-in. Its output goes to
 /// <c>TestResults/app.log</c>.
 /// </summary>
-public sealed class AppUnderTest : IAsyncLifetime
+public class AppUnderTest : IAsyncLifetime
 {
     public const string AdminKey = "e2e-bootstrap-admin-key-0123456789";
     public const string AdminName = "admin";
@@ -45,9 +45,18 @@ public sealed class AppUnderTest : IAsyncLifetime
 
     public HttpClient Api { get; private set; } = null!;
 
+    /// <summary>Settings (as environment variables) a variant of the app adds, e.g. a chat model.</summary>
+    protected virtual IReadOnlyDictionary<string, string> ExtraEnvironment => _environment;
+
+    /// <summary>The app's log file name in TestResults; variants log to their own file.</summary>
+    protected virtual string LogName => _logName;
+
+    /// <summary>Whether this app can run here; its tests skip otherwise (see their attributes).</summary>
+    protected virtual bool CanStart => Browser.Available;
+
     public async Task InitializeAsync()
     {
-        if (!Browser.Available) return; // the tests skip; no need to start anything
+        if (!CanStart) return; // the tests skip; no need to start anything
         var dll = Artifacts.WebAssemblyPath();
         if (!File.Exists(dll))
         {
@@ -74,10 +83,11 @@ public sealed class AppUnderTest : IAsyncLifetime
         start.Environment["PRIVATERAG_BOOTSTRAP_ADMIN_KEY"] = AdminKey;
         start.Environment["Ingestion__PollInterval"] = "00:00:00.250";
         start.Environment["Logging__LogLevel__Default"] = "Information";
-        foreach (var (name, value) in _environment) start.Environment[name] = value;
+        start.Environment["Models__DownloadDirectory"] = Path.Combine(DataPath, "models");
+        foreach (var (key, value) in ExtraEnvironment) start.Environment[key] = value;
 
         Directory.CreateDirectory(Artifacts.ResultsDirectory);
-        _log = new StreamWriter(Path.Combine(Artifacts.ResultsDirectory, _logName), append: false, Encoding.UTF8) { AutoFlush = true };
+        _log = new StreamWriter(Path.Combine(Artifacts.ResultsDirectory, LogName), append: false, Encoding.UTF8) { AutoFlush = true };
         _process = new Process { StartInfo = start, EnableRaisingEvents = true };
         _process.OutputDataReceived += (_, e) => Log(e.Data);
         _process.ErrorDataReceived += (_, e) => Log(e.Data);
@@ -90,7 +100,7 @@ public sealed class AppUnderTest : IAsyncLifetime
 
         if (!await WaitUntilReadyAsync(TimeSpan.FromSeconds(90)))
         {
-            StartError = $"The app did not become ready at {BaseUrl}/health/ready; see {Path.Combine(Artifacts.ResultsDirectory, _logName)}.";
+            StartError = $"The app did not become ready at {BaseUrl}/health/ready; see {Path.Combine(Artifacts.ResultsDirectory, LogName)}.";
             return;
         }
 

@@ -22,6 +22,9 @@ public sealed class ModelFileServer : IAsyncLifetime
 
     public Uri NotAModelUrl { get; private set; } = null!;
 
+    /// <summary>The tiny model sent in 64 KB pieces about 25 ms apart (~0.7 s), so progress can be watched.</summary>
+    public Uri SlowTinyModelUrl { get; private set; } = null!;
+
     public async Task InitializeAsync()
     {
         var builder = WebApplication.CreateSlimBuilder();
@@ -34,10 +37,23 @@ public sealed class ModelFileServer : IAsyncLifetime
             return Results.File(SharedData.TinyModel, "application/octet-stream", enableRangeProcessing: true);
         });
         _app.MapGet("/models/page.gguf", () => Results.Text("<html>Sign in to download</html>", "text/html"));
+        _app.MapGet("/models/slow.gguf", async (HttpContext http) =>
+        {
+            var bytes = await File.ReadAllBytesAsync(SharedData.TinyModel, http.RequestAborted);
+            http.Response.ContentType = "application/octet-stream";
+            http.Response.ContentLength = bytes.Length;
+            for (var offset = 0; offset < bytes.Length; offset += 64 * 1024)
+            {
+                await http.Response.Body.WriteAsync(bytes.AsMemory(offset, Math.Min(64 * 1024, bytes.Length - offset)), http.RequestAborted);
+                await http.Response.Body.FlushAsync(http.RequestAborted);
+                await Task.Delay(25, http.RequestAborted);
+            }
+        });
         await _app.StartAsync();
         var address = new Uri(_app.Urls.First());
         TinyModelUrl = new Uri(address, "/models/tiny.gguf");
         NotAModelUrl = new Uri(address, "/models/page.gguf");
+        SlowTinyModelUrl = new Uri(address, "/models/slow.gguf");
     }
 
     public async Task DisposeAsync()
@@ -48,8 +64,8 @@ public sealed class ModelFileServer : IAsyncLifetime
 
 public sealed class ModelManagementTests(ModelFileServer server) : IClassFixture<ModelFileServer>, IDisposable
 {
-    private const string TinySha256 = "81f226c62d28ed4a1a9b9fa080fcd9f0cc40e0f9d5680036583ff98fbcd035cb";
-    private const long TinyBytes = 1_750_560;
+    internal const string TinySha256 = "81f226c62d28ed4a1a9b9fa080fcd9f0cc40e0f9d5680036583ff98fbcd035cb";
+    internal const long TinyBytes = 1_750_560;
 
     private readonly string _folder = Directory.CreateTempSubdirectory("privaterag-models-").FullName;
     private readonly HttpClient _http = new();

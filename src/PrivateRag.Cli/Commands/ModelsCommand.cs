@@ -52,7 +52,7 @@ public static class ModelsCommand
     private static Command Pull()
     {
         var name = new Argument<string>("name") { Description = "A name from 'models list' (or any file name with --url)." };
-        var dir = new Option<string>("--dir") { Description = "Folder to download into.", DefaultValueFactory = _ => "models" };
+        var dir = new Option<string>("--dir") { Description = "Folder to download into.", DefaultValueFactory = _ => ModelFiles.DefaultDirectory };
         var url = new Option<string?>("--url") { Description = "Download from this address instead of the catalogue's (a mirror)." };
         var sha = new Option<string?>("--sha256") { Description = "Expected SHA-256 (overrides the catalogue's)." };
         var command = new Command("pull", "Download a model: resumes an interrupted download, checks the SHA-256, then renames into place.")
@@ -79,7 +79,7 @@ public static class ModelsCommand
             }
 
             var fileName = preset?.FileName ?? SafeFileName(parse.GetValue(name)!);
-            var destination = Path.Combine(parse.GetValue(dir)!, fileName);
+            var destination = ModelFiles.Destination(parse.GetValue(dir)!, fileName);
             var expected = parse.GetValue(sha) ?? preset?.Sha256;
             using var http = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
             http.DefaultRequestHeaders.UserAgent.ParseAdd("privaterag-models/1.0");
@@ -98,7 +98,7 @@ public static class ModelsCommand
                 Console.WriteLine(expected is null
                     ? $"SHA-256 {result.Sha256} (not verified: no checksum is pinned for this file; pass --sha256 to pin it)"
                     : $"SHA-256 {result.Sha256} (verified)");
-                if (preset is not null) Console.WriteLine(ConfigurationHint(preset, result.Path));
+                if (preset is not null) Console.WriteLine("Use it with: " + ModelFiles.ConfigurationHint(preset, result.Path));
                 return 0;
             }
             catch (Exception e) when (e is ModelDownloadException or HttpRequestException or IOException or UnauthorizedAccessException)
@@ -150,20 +150,6 @@ public static class ModelsCommand
             return 0;
         });
         return command;
-    }
-
-    private static string ConfigurationHint(ModelPreset preset, string path)
-    {
-        var section = preset.Capability switch
-        {
-            "embedding" => "Models:Embedding",
-            "reranker" => "Models:Reranker",
-            _ => "Models:Chat",
-        };
-        var hint = $"Use it with: {section}:Path={path}";
-        if (preset.QueryPrefix is not null) hint += $" {section}:QueryPrefix=\"{preset.QueryPrefix}\"";
-        if (preset.DocumentPrefix is not null) hint += $" {section}:DocumentPrefix=\"{preset.DocumentPrefix}\"";
-        return hint;
     }
 
     private static string SafeFileName(string name)

@@ -55,7 +55,40 @@ public sealed record GgufModelInfo(
             vocabulary,
             document.Get("tokenizer.chat_template") is string template && template.Length > 0,
             pooling,
-            document.Tensors.Count);
+            document.Tensors.Count)
+        {
+            HeadCount = ArchNumber("attention.head_count"),
+            KvHeadCount = ArchNumber("attention.head_count_kv"),
+            KeyLength = ArchNumber("attention.key_length"),
+            ValueLength = ArchNumber("attention.value_length"),
+        };
+    }
+
+    /// <summary>Attention heads (<c>{arch}.attention.head_count</c>); null when absent or per-layer.</summary>
+    public long? HeadCount { get; init; }
+
+    /// <summary>Key/value heads (grouped-query attention); absent means one per attention head.</summary>
+    public long? KvHeadCount { get; init; }
+
+    /// <summary>Width of one key head when the file states it (else embedding size / heads).</summary>
+    public long? KeyLength { get; init; }
+
+    /// <summary>Width of one value head when the file states it (else embedding size / heads).</summary>
+    public long? ValueLength { get; init; }
+
+    /// <summary>
+    /// KV cache bytes one token takes with llama.cpp's default f16 cache: layers x KV heads x (key + value width) x 2
+    /// bytes. Null when the header lacks the numbers (e.g. per-layer head counts), rather than a wrong guess.
+    /// </summary>
+    public long? KvCacheBytesPerToken
+    {
+        get
+        {
+            if (BlockCount is not { } layers || HeadCount is not > 0 || EmbeddingLength is not { } width) return null;
+            var headWidth = width / HeadCount.Value;
+            var kvHeads = KvHeadCount ?? HeadCount.Value;
+            return layers * kvHeads * ((KeyLength ?? headWidth) + (ValueLength ?? headWidth)) * 2;
+        }
     }
 
     private static string QuantizationOf(GgufDocument document)

@@ -25,6 +25,7 @@ internal sealed class BatchingTokenGenerator : ITokenGenerator, IChatSchedulerSt
     private readonly LocalModel _model;
     private readonly ChatSchedulerOptions _options;
     private readonly ILogger _logger;
+    private readonly GenerationThroughput? _throughput;
     private readonly Lock _lock = new();
     private readonly FairQueue<Job> _queue = new();
     private readonly AutoResetEvent _wake = new(false);
@@ -36,11 +37,13 @@ internal sealed class BatchingTokenGenerator : ITokenGenerator, IChatSchedulerSt
     private Thread? _thread;
     private volatile bool _stopping;
 
-    public BatchingTokenGenerator(LocalModel model, ChatSchedulerOptions options, ILogger<BatchingTokenGenerator> logger)
+    public BatchingTokenGenerator(
+        LocalModel model, ChatSchedulerOptions options, ILogger<BatchingTokenGenerator> logger, GenerationThroughput? throughput = null)
     {
         _model = model;
         _options = options;
         _logger = logger;
+        _throughput = throughput;
     }
 
     public int Active { get { lock (_lock) return _active; } }
@@ -278,6 +281,7 @@ internal sealed class BatchingTokenGenerator : ITokenGenerator, IChatSchedulerSt
         if (result != DecodeResult.Ok) throw new LLamaDecodeError(result);
 
         // Sample for every sequence that has logits in this step.
+        var generated = 0;
         for (var i = 0; i < _slots.Length; i++)
         {
             if (_slots[i] is not { BatchIndex: >= 0 } slot) continue;
@@ -289,6 +293,7 @@ internal sealed class BatchingTokenGenerator : ITokenGenerator, IChatSchedulerSt
             if (token.IsEndOfGeneration(context.Vocab)) { Finish(handle, i, slot, GenerationStop.EndOfGeneration); continue; }
 
             slot.Output++;
+            generated++;
             slot.Decoder.Add(token);
             slot.Job.Write(new GenerationStep(slot.Decoder.Read(), slot.Job.Prompt.Length, slot.Output, null));
             slot.Next = token;
@@ -297,6 +302,7 @@ internal sealed class BatchingTokenGenerator : ITokenGenerator, IChatSchedulerSt
             else if (slot.Position >= SequenceContext) Finish(handle, i, slot, GenerationStop.ContextFull);
         }
 
+        _throughput?.Record(generated);
         return true;
     }
 

@@ -82,7 +82,7 @@ internal sealed class LocalModel : IDisposable
         var started = TimeProvider.System.GetTimestamp();
         var weights = LLamaWeights.LoadFromFile(CreateParams());
         Volatile.Write(ref _weights, weights);
-        _status?.MarkLoaded();
+        _status?.MarkLoaded(new LoadedModelFacts(weights.SizeInBytes, weights.ParameterCount, weights.EmbeddingSize, weights.ContextSize));
         _logger.LogInformation("Loaded model {File} ({Parameters:N0} parameters, embedding size {EmbeddingSize}, trained context {TrainedContext}) in {Elapsed:N0} ms",
             System.IO.Path.GetFileName(Path), weights.ParameterCount, weights.EmbeddingSize, weights.ContextSize,
             TimeProvider.System.GetElapsedTime(started).TotalMilliseconds);

@@ -36,11 +36,16 @@ public sealed class PrivateRagTestContext : BunitContext
 
     /// <param name="signedInAsAdmin">True: the admin account is signed in; false: a normal user account.</param>
     /// <param name="withAccounts">False: a fresh install without local accounts (nobody is signed in).</param>
-    public PrivateRagTestContext(bool signedInAsAdmin = true, bool withAccounts = true)
+    /// <param name="settings">More configuration, e.g. <c>Models:Chat:Path</c>.</param>
+    /// <param name="configureServices">Registers more services (the provider is built in this constructor).</param>
+    public PrivateRagTestContext(
+        bool signedInAsAdmin = true, bool withAccounts = true, IDictionary<string, string?>? settings = null,
+        Action<IServiceCollection, IConfiguration>? configureServices = null)
     {
         DataPath = Path.Combine(Path.GetTempPath(), "privaterag-web-tests", Guid.NewGuid().ToString("N"));
         var configuration = new ConfigurationBuilder()
             .AddInMemoryCollection(new Dictionary<string, string?> { ["PrivateRag:DataPath"] = DataPath })
+            .AddInMemoryCollection(settings ?? new Dictionary<string, string?>())
             .Build();
 
         JSInterop.Mode = JSRuntimeMode.Loose;
@@ -53,6 +58,7 @@ public sealed class PrivateRagTestContext : BunitContext
         Services.AddSingleton<AccessResolver>();
         Services.AddScoped<CurrentUser>();
         Services.AddSingleton<AntiforgeryStateProvider, NoAntiforgery>();
+        configureServices?.Invoke(Services, configuration);
         Auth = AddAuthorization();
 
         Services.GetRequiredService<StoreMigrator>().MigrateAsync().GetAwaiter().GetResult();
