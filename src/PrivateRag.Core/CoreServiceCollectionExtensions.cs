@@ -11,6 +11,7 @@ using PrivateRag.Core.Blobs;
 using PrivateRag.Core.Chat;
 using PrivateRag.Core.Collections;
 using PrivateRag.Core.Documents;
+using PrivateRag.Core.Evaluation;
 using PrivateRag.Core.Identity;
 using PrivateRag.Core.Indexing;
 using PrivateRag.Core.Indexing.Embedded;
@@ -70,6 +71,7 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<BackupService>();
         services.AddSingleton<EmbeddingDimensionCheck>();
         services.AddSingleton<Explain.ExplainService>();
+        services.AddPrivateRagEvaluation();
         return services;
     }
 
