@@ -13,13 +13,13 @@ public sealed class QuestionSetService(IDbContextFactory<PrivateRagDbContext> db
     public async Task<IReadOnlyList<QuestionSetSummary>> ListAsync(CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        return await Summaries(db).OrderByDescending(s => s.CreatedAt).ToListAsync(ct);
+        return await Summaries(db.QuestionSets.OrderByDescending(s => s.CreatedAt), db).ToListAsync(ct);
     }
 
     public async Task<QuestionSetDetail?> GetAsync(Guid id, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var summary = await Summaries(db).FirstOrDefaultAsync(s => s.Id == id, ct);
+        var summary = await Summaries(db.QuestionSets.Where(s => s.Id == id), db).FirstOrDefaultAsync(ct);
         if (summary is null) return null;
         var questions = await db.EvaluationQuestions.AsNoTracking().Where(q => q.SetId == id).OrderBy(q => q.Position).ToListAsync(ct);
         return new QuestionSetDetail(summary, questions.Select(q => q.ToInfo()).ToList());
@@ -137,7 +137,7 @@ public sealed class QuestionSetService(IDbContextFactory<PrivateRagDbContext> db
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         db.QuestionSets.Add(set);
         await db.SaveChangesAsync(ct);
-        return await Summaries(db).FirstAsync(s => s.Id == set.Id, ct);
+        return await Summaries(db.QuestionSets.Where(s => s.Id == set.Id), db).FirstAsync(ct);
     }
 
     /// <summary>The names of the collection's documents; throws when the collection does not exist.</summary>
@@ -156,8 +156,9 @@ public sealed class QuestionSetService(IDbContextFactory<PrivateRagDbContext> db
         return clean;
     }
 
-    private static IQueryable<QuestionSetSummary> Summaries(PrivateRagDbContext db) =>
-        db.QuestionSets.AsNoTracking().Select(s => new QuestionSetSummary(
+    /// <remarks>Filter and order <paramref name="sets"/> before: EF cannot translate filters on the projected record.</remarks>
+    private static IQueryable<QuestionSetSummary> Summaries(IQueryable<QuestionSet> sets, PrivateRagDbContext db) =>
+        sets.AsNoTracking().Select(s => new QuestionSetSummary(
             s.Id, s.Name, s.Kind, s.CollectionId,
             db.Collections.Where(c => c.Id == s.CollectionId).Select(c => c.Name).FirstOrDefault(),
             s.Questions.Count,
