@@ -23,6 +23,7 @@ app.MapChatApi();
 app.MapConversationsApi();
 app.MapAccountsApi();
 app.MapSourcesApi();
+app.MapEvaluationApi();
 app.MapPrivateRagUi();
 app.Run();
 
