@@ -12,6 +12,7 @@ using PrivateRag.Core.Blobs;
 using PrivateRag.Core.Chat;
 using PrivateRag.Core.Collections;
 using PrivateRag.Core.Documents;
+using PrivateRag.Core.Evaluation;
 using PrivateRag.Core.Identity;
 using PrivateRag.Core.Indexing;
 using PrivateRag.Core.Indexing.Embedded;
@@ -72,6 +73,7 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<EmbeddingDimensionCheck>();
         services.AddSingleton<Explain.ExplainService>();
         services.AddSingleton<AnalyticsService>();
+        services.AddPrivateRagEvaluation();
         return services;
     }
 

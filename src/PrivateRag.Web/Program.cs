@@ -24,6 +24,7 @@ app.MapConversationsApi();
 app.MapAccountsApi();
 app.MapSourcesApi();
 app.MapAnalyticsApi();
+app.MapEvaluationApi();
 app.MapPrivateRagUi();
 app.Run();
 

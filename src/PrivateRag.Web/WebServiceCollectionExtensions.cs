@@ -10,6 +10,7 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 using MudBlazor.Services;
 using PrivateRag.Core.Audit;
+using PrivateRag.Core.Evaluation;
 using PrivateRag.Core.Options;
 using PrivateRag.Web.Auth;
 using PrivateRag.Web.Startup;
@@ -95,6 +96,9 @@ public static class WebServiceCollectionExtensions
         services.AddSingleton<IAuditActor, HttpAuditActor>();
         services.AddPrivateRagAudit(builder.Configuration);
         services.AddPrivateRagAuditRetention();
+
+        // Evaluation runs queued from /admin/evaluation or the API are carried out in the background, one at a time.
+        services.AddPrivateRagEvaluationWorker();
         return builder;
     }
 

@@ -19,7 +19,7 @@ public sealed record AnswerEvaluationResult(
     double P50Ms, double P95Ms, string Mode, IReadOnlyList<AnswerEvaluationItem> Items);
 
 public sealed record AnswerEvaluationItem(string Question, bool CitesRightSource, bool SourcesIncludeRightSource, int Citations, int VerifiedCitations,
-    bool NotFound, double Ms, IReadOnlyList<string> CitedDocuments);
+    bool NotFound, double Ms, IReadOnlyList<string> CitedDocuments, string Answer = "");
 
 /// <summary>
 /// Answer-level evaluation: asks every question of a set through the real answer path and measures the share of
@@ -41,7 +41,7 @@ public sealed class AnswerEvaluator(ChatService chat, ConversationService conver
             throw new Domain.InvalidRequestException("The question set needs the columns 'Question' and 'Source Docs' (and optionally 'Answer').");
         return rows.Where(r => !string.IsNullOrWhiteSpace(r["Question"]))
             .Select(r => new AnswerQuestion(r["Question"].Trim(),
-                r["Source Docs"].Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
+                SourcePattern.Split(r["Source Docs"]),
                 r.TryGetValue("Answer", out var a) ? a : null))
             .ToList();
     }
@@ -62,7 +62,7 @@ public sealed class AnswerEvaluator(ChatService chat, ConversationService conver
             var right = cited.Any(c => patterns.Any(p => p.IsMatch(c.DocumentName)));
             var shown = answer.Citations.Any(c => patterns.Any(p => p.IsMatch(c.DocumentName)));
             items.Add(new AnswerEvaluationItem(q.Question, right, shown, cited.Count, cited.Count(c => c.Verified), answer.NotFound, ms,
-                cited.Select(c => c.DocumentName).Distinct().ToList()));
+                cited.Select(c => c.DocumentName).Distinct().ToList(), answer.Answer));
             await conversations.DeleteAsync(answer.ConversationId, AccessContext.System, ct);
             progress?.Report(items.Count);
         }
@@ -77,8 +77,7 @@ public sealed class AnswerEvaluator(ChatService chat, ConversationService conver
             Math.Round(RankingMetrics.Percentile(latencies, 50), 1), Math.Round(RankingMetrics.Percentile(latencies, 95), 1), mode, items);
     }
 
-    private static Regex Glob(string pattern) =>
-        new("^" + Regex.Escape(pattern).Replace("\\*", ".*").Replace("\\?", ".") + "$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
+    private static Regex Glob(string pattern) => SourcePattern.ToRegex(pattern);
 
     private static double Share(int part, int whole) => whole == 0 ? 0 : Math.Round(part / (double)whole, 4);
 

@@ -16,8 +16,15 @@ public static class BeirFiles
 {
     public static async Task<IReadOnlyList<BeirQuery>> ReadQueriesAsync(string path, CancellationToken ct = default)
     {
+        await using var stream = OpenFile(path);
+        return await ReadQueriesAsync(stream, path, ct);
+    }
+
+    /// <summary>Reads queries from an open stream (an upload, say); <paramref name="path"/> names it in errors.</summary>
+    public static async Task<IReadOnlyList<BeirQuery>> ReadQueriesAsync(Stream content, string path, CancellationToken ct = default)
+    {
         var queries = new List<BeirQuery>();
-        await foreach (var (line, number) in ReadLinesAsync(path, ct))
+        await foreach (var (line, number) in ReadLinesAsync(content, ct))
         {
             using var json = Parse(path, line, number);
             queries.Add(new BeirQuery(RequireId(json.RootElement, path, number), GetString(json.RootElement, "text")));
@@ -27,7 +34,8 @@ public static class BeirFiles
 
     public static async IAsyncEnumerable<BeirDocument> ReadCorpusAsync(string path, [EnumeratorCancellation] CancellationToken ct = default)
     {
-        await foreach (var (line, number) in ReadLinesAsync(path, ct))
+        await using var stream = OpenFile(path);
+        await foreach (var (line, number) in ReadLinesAsync(stream, ct))
         {
             using var json = Parse(path, line, number);
             var root = json.RootElement;
@@ -41,8 +49,15 @@ public static class BeirFiles
     /// </summary>
     public static async Task<Qrels> ReadQrelsAsync(string path, CancellationToken ct = default)
     {
+        await using var stream = OpenFile(path);
+        return await ReadQrelsAsync(stream, path, ct);
+    }
+
+    /// <summary>Reads qrels from an open stream (an upload, say); <paramref name="path"/> names it in errors.</summary>
+    public static async Task<Qrels> ReadQrelsAsync(Stream content, string path, CancellationToken ct = default)
+    {
         var judgements = new Dictionary<string, Dictionary<string, int>>(StringComparer.Ordinal);
-        await foreach (var (line, number) in ReadLinesAsync(path, ct))
+        await foreach (var (line, number) in ReadLinesAsync(content, ct))
         {
             var cells = line.Split('\t');
             if (cells.Length == 1) cells = line.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
@@ -66,14 +81,17 @@ public static class BeirFiles
         return new Qrels(judgements);
     }
 
-    private static async IAsyncEnumerable<(string Line, int Number)> ReadLinesAsync(string path, [EnumeratorCancellation] CancellationToken ct)
+    /// <summary>The file, decompressed when its name ends in .gz.</summary>
+    private static Stream OpenFile(string path)
     {
         if (!File.Exists(path)) throw new FileNotFoundException($"'{path}' does not exist.", path);
-        await using var file = File.OpenRead(path);
-        await using Stream stream = path.EndsWith(".gz", StringComparison.OrdinalIgnoreCase)
-            ? new GZipStream(file, CompressionMode.Decompress)
-            : file;
-        using var reader = new StreamReader(stream);
+        var file = File.OpenRead(path);
+        return path.EndsWith(".gz", StringComparison.OrdinalIgnoreCase) ? new GZipStream(file, CompressionMode.Decompress) : file;
+    }
+
+    private static async IAsyncEnumerable<(string Line, int Number)> ReadLinesAsync(Stream stream, [EnumeratorCancellation] CancellationToken ct)
+    {
+        using var reader = new StreamReader(stream, leaveOpen: true);
         var number = 0;
         while (await reader.ReadLineAsync(ct) is { } line)
         {

@@ -5,7 +5,8 @@ using PrivateRag.Core.Domain;
 namespace PrivateRag.Core.Storage;
 
 /// <summary>
-/// Metadata: collections and their grants, documents, ingestion jobs, accounts, keys and conversations.
+/// Metadata: collections and their grants, documents, ingestion jobs, accounts, keys, conversations, the audit
+/// log and evaluation (question sets and runs).
 /// One model, one derived context per database provider so each keeps its own migrations.
 /// </summary>
 public abstract class PrivateRagDbContext(DbContextOptions options) : DbContext(options)
@@ -20,6 +21,10 @@ public abstract class PrivateRagDbContext(DbContextOptions options) : DbContext(
     public DbSet<Conversation> Conversations => Set<Conversation>();
     public DbSet<ConversationTurn> ConversationTurns => Set<ConversationTurn>();
     public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
+    public DbSet<QuestionSet> QuestionSets => Set<QuestionSet>();
+    public DbSet<EvaluationQuestion> EvaluationQuestions => Set<EvaluationQuestion>();
+    public DbSet<EvaluationRun> EvaluationRuns => Set<EvaluationRun>();
+    public DbSet<EvaluationRunItem> EvaluationRunItems => Set<EvaluationRunItem>();
 
 
     protected override void OnModelCreating(ModelBuilder b)
@@ -104,6 +109,47 @@ public abstract class PrivateRagDbContext(DbContextOptions options) : DbContext(
             e.HasIndex(a => a.At);
             e.HasIndex(a => new { a.Kind, a.At });
             e.HasIndex(a => new { a.Subject, a.At });
+        });
+        ConfigureEvaluation(b);
+    }
+
+    private static void ConfigureEvaluation(ModelBuilder b)
+    {
+        b.Entity<QuestionSet>(e =>
+        {
+            e.Property(s => s.Name).HasMaxLength(200);
+            e.Property(s => s.Kind).HasConversion<string>().HasMaxLength(16);
+            e.HasIndex(s => s.CreatedAt);
+            // A set outlives its collection: its runs are history, and it can be run against another collection.
+            e.HasOne<Collection>().WithMany().HasForeignKey(s => s.CollectionId).OnDelete(DeleteBehavior.SetNull);
+            e.HasMany(s => s.Questions).WithOne().HasForeignKey(q => q.SetId).OnDelete(DeleteBehavior.Cascade);
+        });
+        b.Entity<EvaluationQuestion>(e =>
+        {
+            e.Property(q => q.ExternalId).HasMaxLength(200);
+            e.Property(q => q.Text).HasMaxLength(4000);
+            e.Property(q => q.ExpectedSources).HasMaxLength(2000);
+            e.Property(q => q.Note).HasMaxLength(2000);
+            e.HasIndex(q => new { q.SetId, q.Position });
+        });
+        b.Entity<EvaluationRun>(e =>
+        {
+            e.Property(r => r.CollectionIds).HasMaxLength(4000);
+            e.Property(r => r.Status).HasConversion<string>().HasMaxLength(16);
+            e.Property(r => r.StartedBy).HasMaxLength(256);
+            e.Property(r => r.Mode).HasMaxLength(200);
+            e.Property(r => r.Error).HasMaxLength(4000);
+            e.HasIndex(r => new { r.SetId, r.CreatedAt });
+            e.HasIndex(r => r.Status);
+            e.HasOne<QuestionSet>().WithMany().HasForeignKey(r => r.SetId).OnDelete(DeleteBehavior.Cascade);
+            e.HasMany(r => r.Items).WithOne().HasForeignKey(i => i.RunId).OnDelete(DeleteBehavior.Cascade);
+        });
+        b.Entity<EvaluationRunItem>(e =>
+        {
+            e.Property(i => i.Question).HasMaxLength(4000);
+            e.Property(i => i.Expected).HasMaxLength(2000);
+            e.Property(i => i.CitedDocuments).HasMaxLength(4000);
+            e.HasIndex(i => new { i.RunId, i.Position });
         });
     }
 

@@ -321,6 +321,190 @@ namespace PrivateRag.Core.Storage.Migrations.PostgreSql
                     b.ToTable("Documents");
                 });
 
+            modelBuilder.Entity("PrivateRag.Core.Domain.EvaluationQuestion", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("ExpectedSources")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
+
+                    b.Property<string>("ExternalId")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<string>("JudgementsJson")
+                        .HasColumnType("text");
+
+                    b.Property<string>("Note")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
+
+                    b.Property<int>("Position")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("ReferenceAnswer")
+                        .HasColumnType("text");
+
+                    b.Property<Guid>("SetId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Text")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("SetId", "Position");
+
+                    b.ToTable("EvaluationQuestions");
+                });
+
+            modelBuilder.Entity("PrivateRag.Core.Domain.EvaluationRun", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<double?>("CitesExpected")
+                        .HasColumnType("double precision");
+
+                    b.Property<string>("CollectionIds")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("Done")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Error")
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)");
+
+                    b.Property<DateTimeOffset?>("FinishedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTimeOffset?>("HeartbeatAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<bool>("IncludeAnswers")
+                        .HasColumnType("boolean");
+
+                    b.Property<string>("Mode")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<double?>("Mrr10")
+                        .HasColumnType("double precision");
+
+                    b.Property<double?>("Ndcg10")
+                        .HasColumnType("double precision");
+
+                    b.Property<double?>("NotFoundRate")
+                        .HasColumnType("double precision");
+
+                    b.Property<int>("Questions")
+                        .HasColumnType("integer");
+
+                    b.Property<double?>("Recall10")
+                        .HasColumnType("double precision");
+
+                    b.Property<Guid>("SetId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("SettingsJson")
+                        .HasColumnType("text");
+
+                    b.Property<double?>("SourcesIncludeExpected")
+                        .HasColumnType("double precision");
+
+                    b.Property<DateTimeOffset?>("StartedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("StartedBy")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<int>("Total")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Status");
+
+                    b.HasIndex("SetId", "CreatedAt");
+
+                    b.ToTable("EvaluationRuns");
+                });
+
+            modelBuilder.Entity("PrivateRag.Core.Domain.EvaluationRunItem", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Answer")
+                        .HasColumnType("text");
+
+                    b.Property<string>("CitedDocuments")
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)");
+
+                    b.Property<bool?>("CitesExpected")
+                        .HasColumnType("boolean");
+
+                    b.Property<string>("Expected")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
+
+                    b.Property<double?>("Mrr10")
+                        .HasColumnType("double precision");
+
+                    b.Property<double>("Ms")
+                        .HasColumnType("double precision");
+
+                    b.Property<double?>("Ndcg10")
+                        .HasColumnType("double precision");
+
+                    b.Property<bool?>("NotFound")
+                        .HasColumnType("boolean");
+
+                    b.Property<int>("Position")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Question")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)");
+
+                    b.Property<double?>("Recall10")
+                        .HasColumnType("double precision");
+
+                    b.Property<Guid>("RunId")
+                        .HasColumnType("uuid");
+
+                    b.Property<bool?>("SourcesIncludeExpected")
+                        .HasColumnType("boolean");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("RunId", "Position");
+
+                    b.ToTable("EvaluationRunItems");
+                });
+
             modelBuilder.Entity("PrivateRag.Core.Domain.IngestionJob", b =>
                 {
                     b.Property<Guid>("Id")
@@ -361,6 +545,37 @@ namespace PrivateRag.Core.Storage.Migrations.PostgreSql
                     b.HasIndex("State", "AvailableAt");
 
                     b.ToTable("IngestionJobs");
+                });
+
+            modelBuilder.Entity("PrivateRag.Core.Domain.QuestionSet", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid?>("CollectionId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CollectionId");
+
+                    b.HasIndex("CreatedAt");
+
+                    b.ToTable("QuestionSets");
                 });
 
             modelBuilder.Entity("PrivateRag.Core.Domain.UserAccount", b =>
@@ -445,6 +660,33 @@ namespace PrivateRag.Core.Storage.Migrations.PostgreSql
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("PrivateRag.Core.Domain.EvaluationQuestion", b =>
+                {
+                    b.HasOne("PrivateRag.Core.Domain.QuestionSet", null)
+                        .WithMany("Questions")
+                        .HasForeignKey("SetId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("PrivateRag.Core.Domain.EvaluationRun", b =>
+                {
+                    b.HasOne("PrivateRag.Core.Domain.QuestionSet", null)
+                        .WithMany()
+                        .HasForeignKey("SetId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("PrivateRag.Core.Domain.EvaluationRunItem", b =>
+                {
+                    b.HasOne("PrivateRag.Core.Domain.EvaluationRun", null)
+                        .WithMany("Items")
+                        .HasForeignKey("RunId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("PrivateRag.Core.Domain.IngestionJob", b =>
                 {
                     b.HasOne("PrivateRag.Core.Domain.Document", null)
@@ -452,6 +694,14 @@ namespace PrivateRag.Core.Storage.Migrations.PostgreSql
                         .HasForeignKey("DocumentId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
+                });
+
+            modelBuilder.Entity("PrivateRag.Core.Domain.QuestionSet", b =>
+                {
+                    b.HasOne("PrivateRag.Core.Domain.Collection", null)
+                        .WithMany()
+                        .HasForeignKey("CollectionId")
+                        .OnDelete(DeleteBehavior.SetNull);
                 });
 
             modelBuilder.Entity("PrivateRag.Core.Domain.UserGroup", b =>
@@ -471,6 +721,16 @@ namespace PrivateRag.Core.Storage.Migrations.PostgreSql
             modelBuilder.Entity("PrivateRag.Core.Domain.Conversation", b =>
                 {
                     b.Navigation("Turns");
+                });
+
+            modelBuilder.Entity("PrivateRag.Core.Domain.EvaluationRun", b =>
+                {
+                    b.Navigation("Items");
+                });
+
+            modelBuilder.Entity("PrivateRag.Core.Domain.QuestionSet", b =>
+                {
+                    b.Navigation("Questions");
                 });
 
             modelBuilder.Entity("PrivateRag.Core.Domain.UserAccount", b =>

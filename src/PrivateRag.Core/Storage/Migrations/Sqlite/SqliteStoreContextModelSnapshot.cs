@@ -316,6 +316,190 @@ namespace PrivateRag.Core.Storage.Migrations.Sqlite
                     b.ToTable("Documents");
                 });
 
+            modelBuilder.Entity("PrivateRag.Core.Domain.EvaluationQuestion", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ExpectedSources")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ExternalId")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("JudgementsJson")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Note")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Position")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ReferenceAnswer")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("SetId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Text")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("SetId", "Position");
+
+                    b.ToTable("EvaluationQuestions");
+                });
+
+            modelBuilder.Entity("PrivateRag.Core.Domain.EvaluationRun", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<double?>("CitesExpected")
+                        .HasColumnType("REAL");
+
+                    b.Property<string>("CollectionIds")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Done")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Error")
+                        .HasMaxLength(4000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("FinishedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("HeartbeatAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("IncludeAnswers")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Mode")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<double?>("Mrr10")
+                        .HasColumnType("REAL");
+
+                    b.Property<double?>("Ndcg10")
+                        .HasColumnType("REAL");
+
+                    b.Property<double?>("NotFoundRate")
+                        .HasColumnType("REAL");
+
+                    b.Property<int>("Questions")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<double?>("Recall10")
+                        .HasColumnType("REAL");
+
+                    b.Property<Guid>("SetId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("SettingsJson")
+                        .HasColumnType("TEXT");
+
+                    b.Property<double?>("SourcesIncludeExpected")
+                        .HasColumnType("REAL");
+
+                    b.Property<long?>("StartedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("StartedBy")
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Total")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Status");
+
+                    b.HasIndex("SetId", "CreatedAt");
+
+                    b.ToTable("EvaluationRuns");
+                });
+
+            modelBuilder.Entity("PrivateRag.Core.Domain.EvaluationRunItem", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Answer")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("CitedDocuments")
+                        .HasMaxLength(4000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool?>("CitesExpected")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Expected")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<double?>("Mrr10")
+                        .HasColumnType("REAL");
+
+                    b.Property<double>("Ms")
+                        .HasColumnType("REAL");
+
+                    b.Property<double?>("Ndcg10")
+                        .HasColumnType("REAL");
+
+                    b.Property<bool?>("NotFound")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Position")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Question")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<double?>("Recall10")
+                        .HasColumnType("REAL");
+
+                    b.Property<Guid>("RunId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool?>("SourcesIncludeExpected")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("RunId", "Position");
+
+                    b.ToTable("EvaluationRunItems");
+                });
+
             modelBuilder.Entity("PrivateRag.Core.Domain.IngestionJob", b =>
                 {
                     b.Property<Guid>("Id")
@@ -356,6 +540,37 @@ namespace PrivateRag.Core.Storage.Migrations.Sqlite
                     b.HasIndex("State", "AvailableAt");
 
                     b.ToTable("IngestionJobs");
+                });
+
+            modelBuilder.Entity("PrivateRag.Core.Domain.QuestionSet", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("CollectionId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CollectionId");
+
+                    b.HasIndex("CreatedAt");
+
+                    b.ToTable("QuestionSets");
                 });
 
             modelBuilder.Entity("PrivateRag.Core.Domain.UserAccount", b =>
@@ -440,6 +655,33 @@ namespace PrivateRag.Core.Storage.Migrations.Sqlite
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("PrivateRag.Core.Domain.EvaluationQuestion", b =>
+                {
+                    b.HasOne("PrivateRag.Core.Domain.QuestionSet", null)
+                        .WithMany("Questions")
+                        .HasForeignKey("SetId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("PrivateRag.Core.Domain.EvaluationRun", b =>
+                {
+                    b.HasOne("PrivateRag.Core.Domain.QuestionSet", null)
+                        .WithMany()
+                        .HasForeignKey("SetId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("PrivateRag.Core.Domain.EvaluationRunItem", b =>
+                {
+                    b.HasOne("PrivateRag.Core.Domain.EvaluationRun", null)
+                        .WithMany("Items")
+                        .HasForeignKey("RunId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("PrivateRag.Core.Domain.IngestionJob", b =>
                 {
                     b.HasOne("PrivateRag.Core.Domain.Document", null)
@@ -447,6 +689,14 @@ namespace PrivateRag.Core.Storage.Migrations.Sqlite
                         .HasForeignKey("DocumentId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
+                });
+
+            modelBuilder.Entity("PrivateRag.Core.Domain.QuestionSet", b =>
+                {
+                    b.HasOne("PrivateRag.Core.Domain.Collection", null)
+                        .WithMany()
+                        .HasForeignKey("CollectionId")
+                        .OnDelete(DeleteBehavior.SetNull);
                 });
 
             modelBuilder.Entity("PrivateRag.Core.Domain.UserGroup", b =>
@@ -466,6 +716,16 @@ namespace PrivateRag.Core.Storage.Migrations.Sqlite
             modelBuilder.Entity("PrivateRag.Core.Domain.Conversation", b =>
                 {
                     b.Navigation("Turns");
+                });
+
+            modelBuilder.Entity("PrivateRag.Core.Domain.EvaluationRun", b =>
+                {
+                    b.Navigation("Items");
+                });
+
+            modelBuilder.Entity("PrivateRag.Core.Domain.QuestionSet", b =>
+                {
+                    b.Navigation("Questions");
                 });
 
             modelBuilder.Entity("PrivateRag.Core.Domain.UserAccount", b =>
