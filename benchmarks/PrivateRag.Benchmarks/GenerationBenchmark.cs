@@ -12,10 +12,11 @@ using PrivateRag.Inference.Scheduling;
 namespace PrivateRag.Benchmarks;
 
 /// <summary>
-/// <c>generation --concurrency 1,2,4,8 [--model FILE] [--tokens N] [--rounds R] [--threads T] [--json]</c>: aggregate
+/// <c>generation --concurrency 1,2,4,8 [--model FILE] [--quant q8_0|q4_0] [--tokens N] [--rounds R] [--threads T] [--json]</c>: aggregate
 /// tokens per second and time to first token of N-token streams run C at a time through the local chat client (the
 /// continuous-batching scheduler), with the speed-up over one stream measured in the same run. Without --model it
-/// writes a random-weight llama GGUF of about 110M parameters (speed does not depend on weight values) with the
+/// writes a random-weight llama GGUF of about 110M parameters (speed does not depend on weight values; matrices Q8_0, or
+/// Q4_0 with --quant q4_0) with the
 /// tokenizer of ../shared/models/llama-2-tiny-random.gguf (or --tokenizer FILE).
 /// </summary>
 public static class GenerationBenchmark
@@ -43,9 +44,16 @@ public static class GenerationBenchmark
             }
 
             temporary = Directory.CreateTempSubdirectory("privaterag-bench-").FullName;
-            model = Path.Combine(temporary, "random-llama-110m-q8_0.gguf");
+            var quant = (args.Get("--quant") ?? "q8_0").ToLowerInvariant();
+            var matrices = quant switch
+            {
+                "q8_0" => GgmlType.Q8_0,
+                "q4_0" => GgmlType.Q4_0,
+                _ => throw new ArgumentException($"--quant {quant}: use q8_0 or q4_0."),
+            };
+            model = Path.Combine(temporary, $"random-llama-110m-{quant}.gguf");
             var writing = Stopwatch.StartNew();
-            RandomLlamaModel.Write(model, LlamaShape.Small100M, tokenizer);
+            RandomLlamaModel.Write(model, LlamaShape.Small100M, tokenizer, matrices: matrices);
             await Console.Error.WriteLineAsync($"Wrote {model} ({new FileInfo(model).Length / 1e6:N0} MB) in {writing.Elapsed.TotalSeconds:N1} s");
         }
 

@@ -182,15 +182,18 @@ public sealed class ModelManagementTests(ModelFileServer server) : IClassFixture
         Assert.Equal("search_document: ", nomic?.DocumentPrefix);
     }
 
-    [SharedDataFact]
-    public async Task A_random_weight_llama_model_written_here_loads_and_generates()
+    [SharedDataTheory]
+    [InlineData(GgmlType.Q8_0, "Q8_0")]
+    [InlineData(GgmlType.Q4_0, "Q4_0")]
+    public async Task A_random_weight_llama_model_written_here_loads_and_generates(GgmlType matrices, string quantization)
     {
         var path = Path.Combine(_folder, "random.gguf");
-        RandomLlamaModel.Write(path, new LlamaShape(EmbeddingLength: 64, Layers: 2, Heads: 4, KvHeads: 2, FeedForwardLength: 128), SharedData.TinyModel);
+        RandomLlamaModel.Write(path, new LlamaShape(EmbeddingLength: 64, Layers: 2, Heads: 4, KvHeads: 2, FeedForwardLength: 128), SharedData.TinyModel,
+            matrices: matrices);
 
         var info = GgufModelInfo.Read(path);
         Assert.Equal("llama", info.Architecture);
-        Assert.Equal("Q8_0", info.Quantization);
+        Assert.Equal(quantization, info.Quantization);
         Assert.Equal(32_000, info.VocabularySize);
         Assert.Equal(64L * 32_000 + 2 * (64 * 64 * 2 + 64 * 32 * 2 + 3 * 64 * 128 + 2 * 64) + 64, info.Parameters);
 

@@ -10,15 +10,19 @@ public sealed record LlamaShape(int EmbeddingLength, int Layers, int Heads, int 
 /// <summary>
 /// Writes a llama-architecture GGUF with random weights and a real tokenizer copied from another llama GGUF. Generation
 /// speed does not depend on weight values, so such a file benchmarks the scheduler at realistic sizes without a download.
-/// Matrices are Q8_0 (the output layer is tied to the token embedding), norms F32.
+/// Matrices are Q8_0 or Q4_0 (the output layer is tied to the token embedding), norms F32. Q4_0 is what most local
+/// deployments run and what llama.cpp repacks for its batched CPU matrix kernels, so the two give different batching
+/// figures.
 /// </summary>
 public static class RandomLlamaModel
 {
-    public static void Write(string path, LlamaShape shape, string tokenizerSource, int seed = 42)
+    public static void Write(string path, LlamaShape shape, string tokenizerSource, int seed = 42, GgmlType matrices = GgmlType.Q8_0)
     {
         ArgumentNullException.ThrowIfNull(shape);
+        if (matrices is not (GgmlType.Q8_0 or GgmlType.Q4_0))
+            throw new ArgumentException("Matrices can be Q8_0 or Q4_0.", nameof(matrices));
         if (shape.EmbeddingLength % 32 != 0 || shape.FeedForwardLength % 32 != 0 || shape.EmbeddingLength % shape.Heads != 0)
-            throw new ArgumentException("Widths must be multiples of 32 (Q8_0 blocks) and of the head count.", nameof(shape));
+            throw new ArgumentException("Widths must be multiples of 32 (quantization blocks) and of the head count.", nameof(shape));
 
         var source = GgufDocument.Read(tokenizerSource);
         if (source.Get("tokenizer.ggml.model") as string != "llama")
@@ -29,7 +33,7 @@ public static class RandomLlamaModel
         {
             new("general.architecture", new(GgufValueType.String, "llama")),
             new("general.name", new(GgufValueType.String, $"random-llama-{shape.EmbeddingLength}x{shape.Layers}")),
-            new("general.file_type", new(GgufValueType.UInt32, 7u)), // MOSTLY_Q8_0
+            new("general.file_type", new(GgufValueType.UInt32, matrices == GgmlType.Q4_0 ? 2u : 7u)), // MOSTLY_Q4_0 / MOSTLY_Q8_0
             new("llama.context_length", new(GgufValueType.UInt32, (uint)shape.ContextLength)),
             new("llama.embedding_length", new(GgufValueType.UInt32, (uint)shape.EmbeddingLength)),
             new("llama.block_count", new(GgufValueType.UInt32, (uint)shape.Layers)),
@@ -44,19 +48,19 @@ public static class RandomLlamaModel
         var n = (ulong)shape.EmbeddingLength;
         var kv = (ulong)(shape.EmbeddingLength / shape.Heads * shape.KvHeads);
         var ff = (ulong)shape.FeedForwardLength;
-        var tensors = new List<(string Name, ulong[] Dimensions, GgmlType Type)> { ("token_embd.weight", [n, (ulong)vocabulary], GgmlType.Q8_0) };
+        var tensors = new List<(string Name, ulong[] Dimensions, GgmlType Type)> { ("token_embd.weight", [n, (ulong)vocabulary], matrices) };
         for (var layer = 0; layer < shape.Layers; layer++)
         {
             var blk = $"blk.{layer}.";
             tensors.Add((blk + "attn_norm.weight", [n], GgmlType.F32));
-            tensors.Add((blk + "attn_q.weight", [n, n], GgmlType.Q8_0));
-            tensors.Add((blk + "attn_k.weight", [n, kv], GgmlType.Q8_0));
-            tensors.Add((blk + "attn_v.weight", [n, kv], GgmlType.Q8_0));
-            tensors.Add((blk + "attn_output.weight", [n, n], GgmlType.Q8_0));
+            tensors.Add((blk + "attn_q.weight", [n, n], matrices));
+            tensors.Add((blk + "attn_k.weight", [n, kv], matrices));
+            tensors.Add((blk + "attn_v.weight", [n, kv], matrices));
+            tensors.Add((blk + "attn_output.weight", [n, n], matrices));
             tensors.Add((blk + "ffn_norm.weight", [n], GgmlType.F32));
-            tensors.Add((blk + "ffn_gate.weight", [n, ff], GgmlType.Q8_0));
-            tensors.Add((blk + "ffn_up.weight", [n, ff], GgmlType.Q8_0));
-            tensors.Add((blk + "ffn_down.weight", [ff, n], GgmlType.Q8_0));
+            tensors.Add((blk + "ffn_gate.weight", [n, ff], matrices));
+            tensors.Add((blk + "ffn_up.weight", [n, ff], matrices));
+            tensors.Add((blk + "ffn_down.weight", [ff, n], matrices));
         }
 
         tensors.Add(("output_norm.weight", [n], GgmlType.F32));
@@ -70,6 +74,7 @@ public static class RandomLlamaModel
                 var (_, dims, type) = tensors[index];
                 var elements = dims.Aggregate(1UL, (p, d) => p * d);
                 if (type == GgmlType.F32) WriteOnes(stream, elements);
+                else if (type == GgmlType.Q4_0) WriteRandomQ4(stream, elements, random);
                 else WriteRandomQ8(stream, elements, random);
             });
         }
@@ -89,6 +94,20 @@ public static class RandomLlamaModel
     {
         var block = new byte[34];
         var scale = BitConverter.GetBytes((Half)0.0008f);
+        for (ulong b = 0; b < elements / 32; b++)
+        {
+            block[0] = scale[0];
+            block[1] = scale[1];
+            random.NextBytes(block.AsSpan(2));
+            stream.Write(block);
+        }
+    }
+
+    /// <summary>Q4_0 blocks: an f16 scale, then 32 four-bit values (minus 8) in 16 bytes.</summary>
+    private static void WriteRandomQ4(Stream stream, ulong elements, Random random)
+    {
+        var block = new byte[18];
+        var scale = BitConverter.GetBytes((Half)0.015f);
         for (ulong b = 0; b < elements / 32; b++)
         {
             block[0] = scale[0];
