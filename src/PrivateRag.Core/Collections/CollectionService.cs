@@ -63,6 +63,9 @@ public sealed class CollectionService(IDbContextFactory<PrivateRagDbContext> dbF
         db.CollectionGrants.RemoveRange(collection.Grants);
         collection.Grants.Clear();
         ApplyAccess(collection, access);
+        // Added explicitly: a new grant found through the navigation has its Guid key set already, so change
+        // tracking would take it for an existing row and update nothing.
+        db.CollectionGrants.AddRange(collection.Grants);
         await db.SaveChangesAsync(ct);
         if (audit is not null) await audit.RecordAsync(AuditEntry.AccessChange(who, id, access), ct);
         return collection;
