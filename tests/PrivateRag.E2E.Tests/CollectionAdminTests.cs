@@ -155,8 +155,17 @@ public sealed class CollectionAdminTests(AppUnderTest app, Browser browser)
         var suggestion = page.Locator(".mud-popover-open .mud-list-item").Filter(new() { HasText = user });
         await Expect(suggestion).ToBeVisibleAsync();
         await Pages.ShotAsync(page, "admin-collections-access-suggestions");
+        await Expect(page.Locator("[data-testid=access-chip][data-kind=users]")).ToHaveCountAsync(0); // typing adds nothing
         await suggestion.ClickAsync();
+        await Expect(page.Locator("[data-testid=access-chip][data-kind=users]")).ToHaveCountAsync(1);
         await Expect(page.Locator("[data-testid=access-chip][data-kind=users]").Filter(new() { HasText = user })).ToBeVisibleAsync();
+        // A name no suggestion matches (an Entra group's object id, say) is added with Enter.
+        var groupBox = page.Locator("input[data-testid=access-groups-input], [data-testid=access-groups-input] input").First;
+        await groupBox.ClickAsync();
+        await groupBox.PressSequentiallyAsync("0f3c2b9e-entra");
+        await groupBox.PressAsync("Enter");
+        await Expect(page.Locator("[data-testid=access-chip][data-kind=groups]")).ToHaveCountAsync(2);
+        await Expect(page.Locator("[data-testid=access-chip][data-kind=groups]").Filter(new() { HasText = "0f3c2b9e-entra" })).ToBeVisibleAsync();
         await page.GetByTestId("collection-save").ClickAsync();
         await Expect(page.GetByTestId("collections-notice")).ToBeVisibleAsync();
         await Expect(row.GetByTestId("collection-readers")).ToContainTextAsync(user);
