@@ -61,6 +61,9 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<CollectionAccess>();
         services.AddSingleton<CollectionService>();
         services.AddSingleton<DocumentService>();
+        services.AddSingleton<CollectionRemoval>();
+        services.AddSingleton<KnownPrincipals>();
+        services.AddSingleton<DocumentInspector>();
         services.AddSingleton<IngestionQueue>();
         services.AddSingleton<IngestionSignal>();
         services.AddSingleton<ChatService>();

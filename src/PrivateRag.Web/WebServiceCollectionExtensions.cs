@@ -52,6 +52,7 @@ public static class WebServiceCollectionExtensions
             .AddCookie(AuthSchemes.Cookie, o =>
             {
                 o.LoginPath = "/login";
+                // A signed-in user without the role for a page (an /admin address typed in) gets a page saying so.
                 o.AccessDeniedPath = "/access-denied";
                 o.Cookie.Name = "PrivateRag.Auth";
                 o.Cookie.HttpOnly = true;

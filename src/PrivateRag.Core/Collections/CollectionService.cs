@@ -36,8 +36,7 @@ public sealed class CollectionService(IDbContextFactory<PrivateRagDbContext> dbF
 
     public async Task<Collection> CreateAsync(CreateCollection request, CancellationToken ct = default)
     {
-        var name = request.Name?.Trim() ?? "";
-        if (name.Length is 0 or > 200) throw new InvalidRequestException("A collection needs a name of 1 to 200 characters.");
+        var name = ValidName(request.Name);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         if (await db.Collections.AnyAsync(c => c.Name == name, ct))
             throw new ConflictException($"A collection named '{name}' already exists.");
@@ -49,7 +48,14 @@ public sealed class CollectionService(IDbContextFactory<PrivateRagDbContext> dbF
         return collection;
     }
 
-    public async Task<Collection> UpdateAccessAsync(Guid id, CollectionAccessRule access, CancellationToken ct = default)
+    public Task<Collection> UpdateAccessAsync(Guid id, CollectionAccessRule access, CancellationToken ct = default) =>
+        UpdateAccessAsync(id, access, who: null, ct);
+
+    /// <summary>
+    /// Replaces who may read the collection. <paramref name="who"/> names the actor in the audit log; null means the
+    /// current HTTP caller (a Blazor circuit has no current request, so the admin pages pass themselves).
+    /// </summary>
+    public async Task<Collection> UpdateAccessAsync(Guid id, CollectionAccessRule access, AccessContext? who, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var collection = await db.Collections.Include(c => c.Grants).FirstOrDefaultAsync(c => c.Id == id, ct)
@@ -57,9 +63,34 @@ public sealed class CollectionService(IDbContextFactory<PrivateRagDbContext> dbF
         db.CollectionGrants.RemoveRange(collection.Grants);
         collection.Grants.Clear();
         ApplyAccess(collection, access);
+        // Added explicitly: a new grant found through the navigation has its Guid key set already, so change
+        // tracking would take it for an existing row and update nothing.
+        db.CollectionGrants.AddRange(collection.Grants);
         await db.SaveChangesAsync(ct);
-        if (audit is not null) await audit.RecordAsync(AuditEntry.AccessChange(null, id, access), ct);
+        if (audit is not null) await audit.RecordAsync(AuditEntry.AccessChange(who, id, access), ct);
         return collection;
+    }
+
+    /// <summary>Renames a collection and sets its description (empty clears it).</summary>
+    public async Task<Collection> UpdateDetailsAsync(Guid id, string? name, string? description, CancellationToken ct = default)
+    {
+        var trimmed = ValidName(name);
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var collection = await db.Collections.FirstOrDefaultAsync(c => c.Id == id, ct)
+            ?? throw new NotFoundException($"Collection {id} was not found.");
+        if (await db.Collections.AnyAsync(c => c.Name == trimmed && c.Id != id, ct))
+            throw new ConflictException($"A collection named '{trimmed}' already exists.");
+        collection.Name = trimmed;
+        collection.Description = string.IsNullOrWhiteSpace(description) ? null : description.Trim();
+        await db.SaveChangesAsync(ct);
+        return collection;
+    }
+
+    private static string ValidName(string? name)
+    {
+        var trimmed = name?.Trim() ?? "";
+        if (trimmed.Length is 0 or > 200) throw new InvalidRequestException("A collection needs a name of 1 to 200 characters.");
+        return trimmed;
     }
 
     private static void ApplyAccess(Collection collection, CollectionAccessRule? access)

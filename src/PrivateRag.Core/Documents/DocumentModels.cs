@@ -14,3 +14,21 @@ public sealed record DocumentInfo(
 
 /// <summary>The result of one upload: the document, and whether its bytes were already in the collection.</summary>
 public sealed record UploadResult(DocumentInfo Document, bool Duplicate);
+
+/// <summary>
+/// One page of a collection's documents: those whose name contains <paramref name="NameContains"/> (any case) and,
+/// when given, with that status, newest first.
+/// </summary>
+public sealed record DocumentQuery(DocumentStatus? Status = null, string? NameContains = null, int Page = 1, int PageSize = 25)
+{
+    public const int MaxPageSize = 200;
+}
+
+/// <summary>A page of documents, how many match in all, and how many of the collection's documents are in each status.</summary>
+public sealed record DocumentPage(IReadOnlyList<DocumentInfo> Items, int Total, int Page, int PageSize, IReadOnlyDictionary<DocumentStatus, int> StatusCounts)
+{
+    public int CountOf(DocumentStatus status) => StatusCounts.TryGetValue(status, out var n) ? n : 0;
+
+    /// <summary>Queued or processing: the page keeps refreshing while there are any.</summary>
+    public bool HasActive => CountOf(DocumentStatus.Queued) + CountOf(DocumentStatus.Processing) > 0;
+}

@@ -108,6 +108,62 @@ public sealed class DocumentService(
         return docs.OrderByDescending(d => d.CreatedAt).Select(DocumentInfo.From).ToList();
     }
 
+    /// <summary>One page of a readable collection's documents, filtered by status and name, with the counts per status.</summary>
+    public async Task<DocumentPage> QueryAsync(Guid collectionId, DocumentQuery query, AccessContext who, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        if (!await access.CanReadAsync(who, collectionId, ct)) throw new NotFoundException($"Collection {collectionId} was not found.");
+        var size = Math.Clamp(query.PageSize, 1, DocumentQuery.MaxPageSize);
+        var page = Math.Max(1, query.Page);
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var all = db.Documents.AsNoTracking().Where(d => d.CollectionId == collectionId);
+        var counts = await all.GroupBy(d => d.Status).Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(g => g.Key, g => g.Count, ct);
+
+        var matching = all;
+        if (query.Status is { } status) matching = matching.Where(d => d.Status == status);
+        if (query.NameContains?.Trim() is { Length: > 0 } term)
+        {
+            var lower = term.ToLowerInvariant();
+#pragma warning disable CA1862, CA1304, CA1311 // translated to SQL lower(): the store compares, not .NET's culture
+            matching = matching.Where(d => d.Name.ToLower().Contains(lower));
+#pragma warning restore CA1862, CA1304, CA1311
+        }
+        var total = await matching.CountAsync(ct);
+        var items = await matching.OrderByDescending(d => d.CreatedAt).ThenBy(d => d.Name).ThenBy(d => d.Id)
+            .Skip((page - 1) * size).Take(size).ToListAsync(ct);
+        return new DocumentPage(items.Select(DocumentInfo.From).ToList(), total, page, size, counts);
+    }
+
+    /// <summary>The documents of a readable collection with these ids (unknown ids and other collections' documents are left out).</summary>
+    public async Task<IReadOnlyList<DocumentInfo>> FindManyAsync(Guid collectionId, IReadOnlyCollection<Guid> ids, AccessContext who, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(ids);
+        if (ids.Count == 0) return [];
+        if (!await access.CanReadAsync(who, collectionId, ct)) throw new NotFoundException($"Collection {collectionId} was not found.");
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var found = new List<DocumentInfo>(ids.Count);
+        foreach (var batch in ids.Distinct().Chunk(500))
+        {
+            var docs = await db.Documents.AsNoTracking().Where(d => d.CollectionId == collectionId && batch.Contains(d.Id)).ToListAsync(ct);
+            found.AddRange(docs.Select(DocumentInfo.From));
+        }
+        return found;
+    }
+
+    /// <summary>Queues every failed document of the collection again (those of a refused type stay failed); returns how many.</summary>
+    public async Task<int> RetryFailedAsync(Guid collectionId, AccessContext who, CancellationToken ct = default)
+    {
+        if (!who.IsAdmin) throw new ForbiddenException("Only administrators can re-index documents.");
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var failed = await db.Documents.Where(d => d.CollectionId == collectionId && d.Status == DocumentStatus.Failed).Select(d => d.Id).ToListAsync(ct);
+        var queued = 0;
+        foreach (var id in failed)
+        {
+            if ((await ReindexAsync(id, who, ct)).Status == DocumentStatus.Queued) queued++;
+        }
+        return queued;
+    }
+
     /// <summary>Opens the original bytes of a readable document.</summary>
     public async Task<(DocumentInfo Info, Stream Content)?> OpenReadableAsync(Guid id, AccessContext who, CancellationToken ct = default)
     {

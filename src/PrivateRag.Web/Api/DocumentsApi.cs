@@ -17,6 +17,11 @@ public static class DocumentsApi
 
     public sealed record UploadedDto(Guid Id, string Name, string Status, bool Duplicate, string? Error);
 
+    public sealed record ChunkDto(
+        string Id, int Ordinal, int PageStart, int PageEnd, string? HeadingPath, int CharStart, int CharEnd, int Tokens, string Text);
+
+    public sealed record DocumentChunksDto(DocumentDto Document, string Text, int TextGaps, IEnumerable<ChunkDto> Chunks);
+
     public static IEndpointRouteBuilder MapDocumentsApi(this IEndpointRouteBuilder routes)
     {
         routes.MapPost("/api/collections/{id:guid}/documents", UploadAsync)
@@ -29,6 +34,7 @@ public static class DocumentsApi
         group.MapGet("/{id:guid}/content", DownloadAsync);
         group.MapDelete("/{id:guid}", DeleteAsync).RequireAuthorization(Policies.Admin);
         group.MapPost("/{id:guid}/reindex", ReindexAsync).RequireAuthorization(Policies.Admin);
+        group.MapGet("/{id:guid}/chunks", ChunksAsync).RequireAuthorization(Policies.Admin);
         return routes;
     }
 
@@ -76,6 +82,13 @@ public static class DocumentsApi
         var doc = await documents.ReindexAsync(id, await http.RequireAccessAsync(), http.RequestAborted);
         return TypedResults.Accepted($"/api/documents/{id}", ToDto(doc));
     }
+
+    /// <summary>What ingestion made of the document: its chunks as the index holds them, and the text rebuilt from them.</summary>
+    private static async Task<Results<Ok<DocumentChunksDto>, NotFound>> ChunksAsync(Guid id, HttpContext http, DocumentInspector inspector) =>
+        await inspector.GetAsync(id, await http.RequireAccessAsync(), http.RequestAborted) is { } d
+            ? TypedResults.Ok(new DocumentChunksDto(ToDto(d.Document), d.Text, d.TextGaps, d.Chunks.Select(c =>
+                new ChunkDto(c.Id, c.Ordinal, c.PageStart, c.PageEnd, c.HeadingPath, c.CharStart, c.CharEnd, c.Tokens, c.Text))))
+            : TypedResults.NotFound();
 
     public static string StatusText(DocumentStatus status) => status.ToString().ToLowerInvariant();
 

@@ -104,6 +104,17 @@ public sealed class PrivateRagTestContext : BunitContext
         return await Services.GetRequiredService<DocumentService>().UploadAsync(collectionId, fileName, content, AdminAccess);
     }
 
+    /// <summary>Puts a document in the processing state at a stage, as a worker in the middle of it would.</summary>
+    public async Task SetStageAsync(Guid documentId, string stage, double progress)
+    {
+        await using var db = await Services.GetRequiredService<Microsoft.EntityFrameworkCore.IDbContextFactory<PrivateRagDbContext>>().CreateDbContextAsync();
+        var document = await db.Documents.FindAsync(documentId) ?? throw new InvalidOperationException($"No document {documentId}");
+        document.Status = DocumentStatus.Processing;
+        document.Stage = stage;
+        document.Progress = progress;
+        await db.SaveChangesAsync();
+    }
+
     /// <summary>Runs the ingestion pipeline until the queue is empty, as the background worker would.</summary>
     public async Task DrainQueueAsync()
     {
