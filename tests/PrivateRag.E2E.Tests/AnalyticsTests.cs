@@ -28,7 +28,7 @@ public sealed class AnalyticsTests(AppUnderTest app, Browser browser)
         await Expect(page.GetByTestId("chart-latency").Locator("svg").First).ToBeVisibleAsync();
         Assert.True(int.Parse(await page.GetByTestId("total-questions").TextContentAsync() ?? "0", System.Globalization.CultureInfo.InvariantCulture) >= 2);
         await Expect(page.GetByTestId("unanswered-question").Filter(new() { HasText = Unanswerable })).ToHaveCountAsync(1);
-        var problems = new List<string>(await SeriousViolationsAsync(page, "analytics (light)"));
+        var problems = new List<string>(await Pages.SeriousViolationsAsync(page, "analytics (light)"));
         await Pages.ShotAsync(page, "09-analytics");
         await page.GetByTestId("chart-questions").ScrollIntoViewIfNeededAsync();
         await Pages.ShotAsync(page, "09a-analytics-charts");
@@ -56,26 +56,15 @@ public sealed class AnalyticsTests(AppUnderTest app, Browser browser)
 
         await page.GetByTestId("theme-toggle").ClickAsync();
         await Expect(page.Locator("html[data-theme=dark]")).ToHaveCountAsync(1);
-        problems.AddRange(await SeriousViolationsAsync(page, "analytics (dark, phone)"));
+        problems.AddRange(await Pages.SeriousViolationsAsync(page, "analytics (dark, phone)"));
         await page.GetByTestId("chart-not-found").ScrollIntoViewIfNeededAsync();
         await Pages.ShotAsync(page, "09d-analytics-phone-dark");
         await page.SetViewportSizeAsync(1280, 800);
         await page.WaitForTimeoutAsync(400);
         await page.GetByTestId("chart-questions").ScrollIntoViewIfNeededAsync();
         await Pages.ShotAsync(page, "09e-analytics-dark");
-        problems.AddRange(await SeriousViolationsAsync(page, "analytics (dark)"));
+        problems.AddRange(await Pages.SeriousViolationsAsync(page, "analytics (dark)"));
 
         Assert.True(problems.Count == 0, "axe-core found serious or critical violations:\n" + string.Join("\n", problems));
-    }
-
-    private static async Task<IEnumerable<string>> SeriousViolationsAsync(IPage page, string state)
-    {
-        // Judge the settled page: no tooltip from the last click, no colour transition half-way through a theme switch.
-        await page.Mouse.MoveAsync(1, 1);
-        await page.WaitForTimeoutAsync(800);
-        var result = await page.RunAxe();
-        return result.Violations
-            .Where(v => v.Impact is "serious" or "critical")
-            .Select(v => $"[{state}] {v.Impact} {v.Id}: {v.Help} — " + string.Join(" | ", v.Nodes.Take(3).Select(n => n.Html)));
     }
 }

@@ -119,7 +119,7 @@ public sealed class ChatFlowTests(AppUnderTest app, Browser browser)
         await Pages.SignInAsync(page, app.BaseUrl);
 
         var problems = new List<string>();
-        problems.AddRange(await SeriousViolationsAsync(page, "empty chat"));
+        problems.AddRange(await Pages.SeriousViolationsAsync(page, "empty chat"));
         var answer = await Pages.AskAsync(page, "What is the hotel limit in London?");
         // Keyboard: a citation opens with Enter, Escape closes the panel and focus goes back to the citation.
         var chip = answer.GetByTestId("citation").First;
@@ -132,15 +132,15 @@ public sealed class ChatFlowTests(AppUnderTest app, Browser browser)
         await Expect(chip).ToBeFocusedAsync();
         await chip.ClickAsync();
         await Expect(page.GetByTestId("source-panel")).ToBeVisibleAsync();
-        problems.AddRange(await SeriousViolationsAsync(page, "answer with source panel"));
+        problems.AddRange(await Pages.SeriousViolationsAsync(page, "answer with source panel"));
 
         await page.GetByTestId("theme-toggle").ClickAsync();
         await Expect(page.Locator("html[data-theme=dark]")).ToHaveCountAsync(1);
-        problems.AddRange(await SeriousViolationsAsync(page, "dark mode"));
+        problems.AddRange(await Pages.SeriousViolationsAsync(page, "dark mode"));
 
         await page.GotoAsync(app.BaseUrl + "/admin/collections");
         await Pages.WaitInteractiveAsync(page);
-        problems.AddRange(await SeriousViolationsAsync(page, "admin collections (dark)"));
+        problems.AddRange(await Pages.SeriousViolationsAsync(page, "admin collections (dark)"));
 
         Assert.True(problems.Count == 0, "axe-core found serious or critical violations:\n" + string.Join("\n", problems));
     }
@@ -273,19 +273,6 @@ public sealed class ChatFlowTests(AppUnderTest app, Browser browser)
         await page.GetByTestId("language-de").ClickAsync();
         await Expect(page.GetByTestId("login-submit")).ToContainTextAsync("Anmelden");
         Assert.True(cspErrors.Count == 0, "The browser refused content: " + string.Join("\n", cspErrors));
-    }
-
-    private static async Task<IEnumerable<string>> SeriousViolationsAsync(IPage page, string state)
-    {
-        // Judge the settled page: no tooltip left open by the last click, no colour transition half-way
-        // (a theme switch animates colours, and a mid-transition frame is not what anyone reads).
-        await page.Mouse.MoveAsync(1, 1);
-        await page.WaitForTimeoutAsync(800);
-        var result = await page.RunAxe();
-        return result.Violations
-            .Where(v => v.Impact is "serious" or "critical")
-            .Select(v => $"[{state}] {v.Impact} {v.Id}: {v.Help} — " +
-                         string.Join(" | ", v.Nodes.Take(3).Select(n => n.Html)));
     }
 
     private static string WriteHandbook()

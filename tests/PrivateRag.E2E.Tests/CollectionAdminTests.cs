@@ -252,12 +252,8 @@ public sealed class CollectionAdminTests(AppUnderTest app, Browser browser)
                 await page.GotoAsync(app.BaseUrl + path);
                 await Pages.WaitInteractiveAsync(page);
                 await Expect(page.GetByTestId(ready).First).ToBeAttachedAsync();
-                await page.Mouse.MoveAsync(1, 1);
-                await page.WaitForTimeoutAsync(600); // settled: no tooltip, no colour transition half-way
                 var state = $"{name} {width}px {(dark ? "dark" : "light")}";
-                var result = await page.RunAxe();
-                problems.AddRange(result.Violations.Where(v => v.Impact is "serious" or "critical")
-                    .Select(v => $"[{state}] {v.Impact} {v.Id}: {v.Help} — " + string.Join(" | ", v.Nodes.Take(3).Select(n => n.Html))));
+                problems.AddRange(await Pages.SeriousViolationsAsync(page, state));
                 var overflow = await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth - window.innerWidth");
                 if (overflow > 0) problems.Add($"[{state}] the page is {overflow}px wider than the window");
                 await page.ScreenshotAsync(new PageScreenshotOptions
@@ -276,6 +272,9 @@ public sealed class CollectionAdminTests(AppUnderTest app, Browser browser)
         "/admin/collections/{collection}",
         "/admin/collections/{collection}/documents/{document}",
         "/admin/explain",
+        "/admin/models",
+        "/admin/analytics",
+        "/admin/evaluation",
         "/admin/audit",
         "/admin/widget",
     };

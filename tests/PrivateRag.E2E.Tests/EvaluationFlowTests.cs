@@ -50,12 +50,12 @@ public sealed class EvaluationFlowTests(AppUnderTest app, Browser browser)
         await Expect(page.GetByTestId("eval-item-row").First).ToContainTextAsync(Pages.HandbookName);
 
         var problems = new List<string>();
-        problems.AddRange(await SeriousViolationsAsync(page, "evaluation (light)"));
+        problems.AddRange(await Pages.SeriousViolationsAsync(page, "evaluation (light)"));
         await Pages.ShotAsync(page, "09-admin-evaluation");
 
         await page.GetByTestId("theme-toggle").ClickAsync();
         await Expect(page.Locator("html[data-theme=dark]")).ToHaveCountAsync(1);
-        problems.AddRange(await SeriousViolationsAsync(page, "evaluation (dark)"));
+        problems.AddRange(await Pages.SeriousViolationsAsync(page, "evaluation (dark)"));
         await Pages.ShotAsync(page, "09b-admin-evaluation-dark");
         await page.GetByTestId("theme-toggle").ClickAsync();
         await Expect(page.Locator("html[data-theme=dark]")).ToHaveCountAsync(0);
@@ -74,19 +74,8 @@ public sealed class EvaluationFlowTests(AppUnderTest app, Browser browser)
                 .slice(0, 5).map(e => e.tagName + '.' + e.className + '[' + (e.getAttribute('data-testid') || '') + ']').join(', ')
             """);
         Assert.True(overflow <= 0, $"The evaluation page is {overflow}px wider than the phone: {culprits}");
-        problems.AddRange(await SeriousViolationsAsync(page, "evaluation (phone)"));
+        problems.AddRange(await Pages.SeriousViolationsAsync(page, "evaluation (phone)"));
 
         Assert.True(problems.Count == 0, "axe-core found serious or critical violations:\n" + string.Join("\n", problems));
-    }
-
-    private static async Task<IEnumerable<string>> SeriousViolationsAsync(IPage page, string state)
-    {
-        // Judge the settled page: no tooltip left open, no colour transition half-way.
-        await page.Mouse.MoveAsync(1, 1);
-        await page.WaitForTimeoutAsync(800);
-        var result = await page.RunAxe();
-        return result.Violations
-            .Where(v => v.Impact is "serious" or "critical")
-            .Select(v => $"[{state}] {v.Impact} {v.Id}: {v.Help} — " + string.Join(" | ", v.Nodes.Take(3).Select(n => n.Html)));
     }
 }

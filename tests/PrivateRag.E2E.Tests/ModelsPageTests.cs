@@ -26,14 +26,14 @@ public sealed class ModelsPageTests(AppUnderTest app, Browser browser)
         await Expect(page.GetByTestId("catalog-row")).Not.ToHaveCountAsync(0);
         await Expect(page.GetByTestId("config-row").Filter(new() { HasText = "Models:DownloadDirectory" })).ToContainTextAsync("environment");
         await Pages.ShotAsync(page, "10-admin-models");
-        await ModelsShots.FullPageAsync(page, "10-admin-models-full");
+        await Pages.FullPageShotAsync(page, "10-admin-models-full");
 
         var problems = new List<string>();
-        problems.AddRange(await ModelsShots.SeriousViolationsAsync(page, "models, light"));
+        problems.AddRange(await Pages.SeriousViolationsAsync(page, "models, light"));
         await page.GetByTestId("theme-toggle").ClickAsync();
         await Expect(page.Locator("html[data-theme=dark]")).ToHaveCountAsync(1);
-        problems.AddRange(await ModelsShots.SeriousViolationsAsync(page, "models, dark"));
-        await ModelsShots.FullPageAsync(page, "10c-admin-models-dark-full");
+        problems.AddRange(await Pages.SeriousViolationsAsync(page, "models, dark"));
+        await Pages.FullPageShotAsync(page, "10c-admin-models-dark-full");
         await page.GetByTestId("theme-toggle").ClickAsync();
         await Expect(page.Locator("html[data-theme=dark]")).ToHaveCountAsync(0);
 
@@ -42,8 +42,8 @@ public sealed class ModelsPageTests(AppUnderTest app, Browser browser)
         var overflow = await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth - window.innerWidth");
         Assert.True(overflow <= 0, $"The models page is {overflow}px wider than the phone.");
         await Pages.ShotAsync(page, "10b-admin-models-phone");
-        await ModelsShots.FullPageAsync(page, "10b-admin-models-phone-full");
-        problems.AddRange(await ModelsShots.SeriousViolationsAsync(page, "models, phone"));
+        await Pages.FullPageShotAsync(page, "10b-admin-models-phone-full");
+        problems.AddRange(await Pages.SeriousViolationsAsync(page, "models, phone"));
 
         Assert.True(problems.Count == 0, "axe-core found serious or critical violations:\n" + string.Join("\n", problems));
     }
@@ -107,9 +107,9 @@ public sealed class ModelsPageWithModelTests(TinyModelApp app, Browser browser)
         await Expect(page.GetByTestId("model-chat")).ToHaveAttributeAsync("data-state", "loaded");
         await Expect(page.GetByTestId("models-throughput")).Not.ToContainTextAsync("Average 0.0 tokens/s");
         await Pages.ShotAsync(page, "11-admin-models-tiny");
-        await ModelsShots.FullPageAsync(page, "11-admin-models-tiny-full");
+        await Pages.FullPageShotAsync(page, "11-admin-models-tiny-full");
 
-        var problems = (await ModelsShots.SeriousViolationsAsync(page, "models with a chat model")).ToList();
+        var problems = (await Pages.SeriousViolationsAsync(page, "models with a chat model")).ToList();
         await page.SetViewportSizeAsync(390, 844);
         await page.WaitForTimeoutAsync(300);
         var overflow = await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth - window.innerWidth");
@@ -119,28 +119,7 @@ public sealed class ModelsPageWithModelTests(TinyModelApp app, Browser browser)
         await Pages.ShotAsync(page, "11c-admin-models-tiny-phone-live");
         await page.GetByTestId("models-catalog").ScrollIntoViewIfNeededAsync();
         await Pages.ShotAsync(page, "11d-admin-models-tiny-phone-catalog");
-        await ModelsShots.FullPageAsync(page, "11b-admin-models-tiny-phone-full");
+        await Pages.FullPageShotAsync(page, "11b-admin-models-tiny-phone-full");
         Assert.True(problems.Count == 0, "axe-core found serious or critical violations:\n" + string.Join("\n", problems));
-    }
-}
-
-/// <summary>Full-page screenshots for reviewing long pages, and the axe-core check the chat tests use.</summary>
-internal static class ModelsShots
-{
-    public static async Task FullPageAsync(IPage page, string name)
-    {
-        Directory.CreateDirectory(Artifacts.ScreenshotDirectory);
-        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Artifacts.ScreenshotDirectory, name + ".png"), FullPage = true });
-    }
-
-    public static async Task<IEnumerable<string>> SeriousViolationsAsync(IPage page, string state)
-    {
-        // Judge the settled page: no hover left by the last click, no colour transition half-way.
-        await page.Mouse.MoveAsync(1, 1);
-        await page.WaitForTimeoutAsync(800);
-        var result = await page.RunAxe();
-        return result.Violations
-            .Where(v => v.Impact is "serious" or "critical")
-            .Select(v => $"[{state}] {v.Impact} {v.Id}: {v.Help} — " + string.Join(" | ", v.Nodes.Take(3).Select(n => n.Html)));
     }
 }

@@ -1,3 +1,4 @@
+using Deque.AxeCore.Playwright;
 using System.Text;
 using Microsoft.Playwright;
 
@@ -55,6 +56,26 @@ public static class Pages
         var answer = page.GetByTestId("chat-message").Nth(before);
         await Assertions.Expect(answer).ToHaveAttributeAsync("data-streaming", "false", new() { Timeout = 60_000 });
         return answer;
+    }
+
+    /// <summary>axe-core's serious and critical findings on the settled page, each prefixed with <paramref name="state"/>.</summary>
+    public static async Task<IEnumerable<string>> SeriousViolationsAsync(IPage page, string state)
+    {
+        // Judge the settled page: no tooltip or hover left by the last click, no colour transition half-way through a
+        // theme switch.
+        await page.Mouse.MoveAsync(1, 1);
+        await page.WaitForTimeoutAsync(800);
+        var result = await page.RunAxe();
+        return result.Violations
+            .Where(v => v.Impact is "serious" or "critical")
+            .Select(v => $"[{state}] {v.Impact} {v.Id}: {v.Help} — " + string.Join(" | ", v.Nodes.Take(3).Select(n => n.Html)));
+    }
+
+    /// <summary>A screenshot of the whole page (long admin pages), not just the viewport.</summary>
+    public static async Task FullPageShotAsync(IPage page, string name)
+    {
+        Directory.CreateDirectory(Artifacts.ScreenshotDirectory);
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Artifacts.ScreenshotDirectory, name + ".png"), FullPage = true });
     }
 
     public static async Task ShotAsync(IPage page, string name)
