@@ -18,6 +18,7 @@ public static class InferenceServiceCollectionExtensions
 {
     internal const string ChatModelKey = "PrivateRag.Inference.Chat";
     internal const string EmbeddingModelKey = "PrivateRag.Inference.Embedding";
+    internal const string RerankerModelKey = "PrivateRag.Inference.Reranker";
 
     /// <summary>Registers the model capabilities configured under <c>Models</c>; see <see cref="AddPrivateRagInference(IServiceCollection, IConfiguration)"/>.</summary>
     public static IHostApplicationBuilder AddPrivateRagInference(this IHostApplicationBuilder builder)
@@ -31,7 +32,8 @@ public static class InferenceServiceCollectionExtensions
     /// Registers <see cref="ModelsOptions"/> (validated on start) and <see cref="InferenceStatus"/>, and for each
     /// configured capability: <see cref="IEmbeddingGenerator{TInput,TEmbedding}"/> of string / <see cref="Embedding{T}"/>
     /// when <c>Models:Embedding</c> has a Path or Endpoint, <see cref="IChatClient"/> when <c>Models:Chat</c> has, and
-    /// <see cref="ITokenizer"/> when either model is local. Unconfigured capabilities register nothing: resolve them
+    /// <see cref="ITokenizer"/> when either model is local, <see cref="LocalReranker"/> when <c>Models:Reranker</c> has a
+    /// Path (a local cross-encoder GGUF; OpenAI-compatible servers have no rerank API). Unconfigured capabilities register nothing: resolve them
     /// with <c>GetService</c> and degrade. A Path runs the GGUF in-process (loaded on first use), an Endpoint calls
     /// an OpenAI-compatible server.
     /// </summary>
@@ -114,6 +116,14 @@ public static class InferenceServiceCollectionExtensions
                 // Local: the container owns (and disposes) the inner generator; remote: this wrapper does.
                 return new PurposeEmbeddingGenerator(embedding.IsLocal ? new NonDisposing(inner) : inner, embedding, status);
             });
+        }
+
+        if (configured.Reranker.IsLocal)
+        {
+            services.AddKeyedSingleton(RerankerModelKey, (sp, _) => new LocalModel(
+                Models(sp).Reranker, sp.GetRequiredService<InferenceStatus>().Reranker, sp.GetRequiredService<ILoggerFactory>()));
+            services.AddSingleton(sp => new LocalReranker(
+                sp.GetRequiredKeyedService<LocalModel>(RerankerModelKey), sp.GetRequiredService<ILogger<LocalReranker>>()));
         }
 
         var tokenizerModel = configured.Chat.IsLocal ? ChatModelKey : configured.Embedding.IsLocal ? EmbeddingModelKey : null;

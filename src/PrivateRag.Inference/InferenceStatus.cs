@@ -14,7 +14,7 @@ public sealed class InferenceStatus
 
     public ModelCapabilityStatus Embedding { get; }
 
-    /// <summary>Configuration only: no reranker is served by this project yet.</summary>
+    /// <summary>A local cross-encoder GGUF used by the app's retrieval (not served by the OpenAI-compatible server).</summary>
     public ModelCapabilityStatus Reranker { get; }
 
     public IReadOnlyList<ModelCapabilityStatus> All => [Chat, Embedding, Reranker];

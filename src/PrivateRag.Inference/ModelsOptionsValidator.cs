@@ -15,6 +15,10 @@ internal sealed class ModelsOptionsValidator : IValidateOptions<ModelsOptions>
         Check("Chat", options.Chat, failures);
         Check("Embedding", options.Embedding, failures);
         Check("Reranker", options.Reranker, failures);
+        if (!string.IsNullOrWhiteSpace(options.Reranker?.Endpoint))
+        {
+            failures.Add($"{ModelsOptions.Section}:Reranker:Endpoint: OpenAI-compatible servers have no rerank API; set Path to a local cross-encoder GGUF (e.g. bge-reranker-v2-m3) instead.");
+        }
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 

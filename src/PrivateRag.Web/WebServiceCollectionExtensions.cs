@@ -26,6 +26,7 @@ public static class WebServiceCollectionExtensions
     {
         var services = builder.Services;
         services.AddHostedService<StoreInitializer>();
+        services.AddModelReranking(); // after AddPrivateRagInference, which registers the model
         services.AddHttpContextAccessor();
         services.AddProblemDetails();
         services.AddExceptionHandler<ErrorMapping>();

@@ -77,6 +77,25 @@ public sealed class ModelsOptionsValidationTests : IDisposable
         Assert.Contains(result.Failures!, f => f.Contains("MaxOutputTokens", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public void A_reranker_must_be_a_local_model()
+    {
+        var result = Validate(new ModelsOptions { Reranker = { Endpoint = "http://gpu-1:8080/v1", ModelName = "bge-reranker" } });
+        Assert.Contains(result.Failures!, f => f.Contains("Models:Reranker:Endpoint", StringComparison.Ordinal) && f.Contains("no rerank API", StringComparison.Ordinal));
+    }
+
+    [SharedDataFact]
+    public void A_local_reranker_is_registered_only_when_configured()
+    {
+        using var without = TinyModelFixture.Build(new Dictionary<string, string?> { ["Models:Embedding:Path"] = SharedData.TinyModel });
+        Assert.Null(without.GetService<PrivateRag.Inference.Local.LocalReranker>());
+
+        // Resolving it loads nothing: the model is read on the first score (no reranker GGUF can be obtained here).
+        using var with = TinyModelFixture.Build(new Dictionary<string, string?> { ["Models:Reranker:Path"] = SharedData.TinyModel });
+        Assert.NotNull(with.GetService<PrivateRag.Inference.Local.LocalReranker>());
+        Assert.False(with.GetRequiredService<InferenceStatus>().Reranker.IsLoaded);
+    }
+
     [SharedDataFact]
     public void The_tiny_gguf_model_is_valid()
     {

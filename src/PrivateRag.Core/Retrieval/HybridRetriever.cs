@@ -8,8 +8,9 @@ namespace PrivateRag.Core.Retrieval;
 
 /// <summary>
 /// Lexical (BM25) search, plus dense search when an embedding generator is registered, fused by reciprocal rank,
-/// with near-duplicate passages removed. Both searches use the same permission filter, built from the request's
-/// collections, inside the index queries.
+/// with near-duplicate passages removed, then re-ordered by a cross-encoder when an <see cref="IPassageReranker"/> is
+/// registered. Both searches use the same permission filter, built from the request's collections, inside the index
+/// queries; the reranker only sees what they returned.
 /// </summary>
 public sealed class HybridRetriever(
     IChunkIndex index,
@@ -28,6 +29,8 @@ public sealed class HybridRetriever(
         AdditionalProperties = new() { ["input_type"] = "query" },
     };
 
+    private readonly Lazy<IPassageReranker?> _reranker = new(() => services.GetService<IPassageReranker>());
+
     public bool IsHybrid => _generator.Value is not null;
 
     public async Task<IReadOnlyList<SearchResult>> SearchAsync(SearchRequest request, CancellationToken ct = default)
@@ -38,20 +41,31 @@ public sealed class HybridRetriever(
         if (string.IsNullOrWhiteSpace(request.Query) || request.CollectionIds is not { Count: > 0 }) return [];
 
         var filter = new IndexFilter(request.CollectionIds.Distinct().ToArray());
+        var results = await RetrieveAsync(request.Query, filter, RerankDepth(top), ct);
+        return await RerankAsync(request.Query, results, top, ct);
+    }
+
+    /// <summary>How many fused results to keep: the reranker's candidates when one runs, else the requested number.</summary>
+    private int RerankDepth(int top) =>
+        _reranker.Value is not null && options.Value.RerankCandidates > 0 ? Math.Min(Math.Max(top, options.Value.RerankCandidates), MaxTop) : top;
+
+    private async Task<IReadOnlyList<SearchResult>> RetrieveAsync(string query, IndexFilter filter, int top, CancellationToken ct)
+    {
+        var o = options.Value;
         // Extra candidates leave room for the near-duplicates that are removed.
         var candidates = Math.Max(o.CandidatesPerRetriever, top * 2);
 
         if (index is IHybridChunkIndex serverSide && _generator.Value is not null
-            && await EmbedAsync(request.Query, ct) is { } queryVector)
+            && await EmbedAsync(query, ct) is { } queryVector)
         {
             // The index fuses both searches itself (one request, the filter inside each prefetch).
-            var fused = await serverSide.SearchHybridAsync(request.Query, queryVector, filter, candidates, candidates, ct);
+            var fused = await serverSide.SearchHybridAsync(query, queryVector, filter, candidates, candidates, ct);
             return RankFusion.RemoveNearDuplicates(fused.Select(h => new SearchResult(h.Chunk, h.Score, null, null)), top);
         }
 
         // Lexical search runs on the thread pool while the query is embedded (SQLite calls are synchronous).
-        var lexicalTask = Task.Run(() => index.SearchLexicalAsync(request.Query, filter, candidates, ct), ct);
-        var dense = await SearchDenseAsync(request.Query, filter, candidates, ct);
+        var lexicalTask = Task.Run(() => index.SearchLexicalAsync(query, filter, candidates, ct), ct);
+        var dense = await SearchDenseAsync(query, filter, candidates, ct);
         var lexical = (await lexicalTask).Where(h => h.Score >= o.MinLexicalScore).ToList();
 
         IEnumerable<SearchResult> ranked;
@@ -65,6 +79,28 @@ public sealed class HybridRetriever(
             ranked = RankFusion.Fuse(lexical, dense, o.RrfK);
         }
         return RankFusion.RemoveNearDuplicates(ranked, top);
+    }
+
+    /// <summary>The results re-ordered by the reranker's scores (ties keep the fused order), the first <paramref name="top"/>.</summary>
+    private async Task<IReadOnlyList<SearchResult>> RerankAsync(string query, IReadOnlyList<SearchResult> results, int top, CancellationToken ct)
+    {
+        if (_reranker.Value is not { } reranker || options.Value.RerankCandidates <= 0 || results.Count == 0) return results.Take(top).ToList();
+        try
+        {
+            var scores = await reranker.ScoreAsync(query, results.Select(r => r.Chunk.Text).ToList(), ct);
+            if (scores.Count != results.Count)
+                throw new InvalidOperationException($"The reranker returned {scores.Count} scores for {results.Count} passages.");
+            return results
+                .Select((r, i) => r with { Score = scores[i], RerankScore = scores[i] })
+                .OrderByDescending(r => r.RerankScore)
+                .Take(top)
+                .ToList();
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            logger.LogWarning(e, "Reranking failed; answering this search in the fused order.");
+            return results.Take(top).ToList();
+        }
     }
 
     private async Task<ReadOnlyMemory<float>?> EmbedAsync(string query, CancellationToken ct)

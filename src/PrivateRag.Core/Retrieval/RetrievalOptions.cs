@@ -22,6 +22,13 @@ public sealed class RetrievalOptions
     [Range(0.0, double.MaxValue)]
     public double MinLexicalScore { get; set; }
 
+    /// <summary>
+    /// How many of the fused results a configured reranker (<c>Models:Reranker</c>) re-scores, best first; at least the
+    /// requested number of results is always re-scored. 0 turns reranking off.
+    /// </summary>
+    [Range(0, 200)]
+    public int RerankCandidates { get; set; } = 24;
+
     /// <summary>How many results a search returns when the request does not say.</summary>
     [Range(1, 200)]
     public int Top { get; set; } = 8;

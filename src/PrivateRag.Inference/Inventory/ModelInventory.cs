@@ -32,7 +32,7 @@ public sealed class ModelInventory
     [
         Describe(_models.Chat, _status.Chat, _scheduler?.MaxConcurrent ?? _inference.Chat.MaxConcurrent),
         Describe(_models.Embedding, _status.Embedding, 1),
-        Describe(_models.Reranker, _status.Reranker, 1) with { IsServed = false },
+        Describe(_models.Reranker, _status.Reranker, 1) with { IsServed = _models.Reranker.IsLocal }, // retrieval uses local rerankers only
     ];
 
     private ModelReport Describe(ModelOptions options, ModelCapabilityStatus status, int sequences)

@@ -23,7 +23,7 @@ public sealed record ModelReport
 
     public bool IsLoaded { get; init; }
 
-    /// <summary>False for the reranker: configured but not used by this version.</summary>
+    /// <summary>False when configured in a way this version does not use (a reranker without a local Path).</summary>
     public bool IsServed { get; init; } = true;
 
     /// <summary>Tokens one sequence (conversation, or embedding input) may hold.</summary>

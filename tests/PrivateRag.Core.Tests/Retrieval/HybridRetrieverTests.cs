@@ -22,13 +22,14 @@ public sealed class HybridRetrieverTests : IDisposable
             charStart >= 0 ? charStart : ordinal * 1000, charEnd >= 0 ? charEnd : ordinal * 1000 + text.Length, text);
 
     private IRetriever Build(IChunkIndex? index = null, IEmbeddingGenerator<string, Embedding<float>>? generator = null,
-        Dictionary<string, string?>? settings = null)
+        Dictionary<string, string?>? settings = null, IPassageReranker? reranker = null)
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings ?? []).Build();
         var services = new ServiceCollection().AddLogging();
         if (index is null) services.AddEmbeddedChunkIndex(_ => Path.Combine(_folder, "chunks.db"));
         else services.AddSingleton(index);
         if (generator is not null) services.AddSingleton(generator);
+        if (reranker is not null) services.AddSingleton(reranker);
         services.AddRetrieval(configuration);
         var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
         _providers.Add(provider);
@@ -56,6 +57,46 @@ public sealed class HybridRetrieverTests : IDisposable
         {
             Vector = generator is null ? null : FakeEmbeddingGenerator.Embed(secret),
         }]);
+    }
+
+    [Fact]
+    public async Task A_reranker_reorders_the_fused_results_and_sees_only_permitted_passages()
+    {
+        // Prefers passages about heat, whatever the lexical ranking said.
+        var reranker = new KeywordReranker("heat");
+        var retriever = Build(reranker: reranker);
+        await Seed(_providers[^1], null);
+
+        var results = await retriever.SearchAsync(new SearchRequest("power plants heat turbines", [Visible], Top: 3));
+
+        Assert.StartsWith("Geothermal plants tap heat", results[0].Chunk.Text, StringComparison.Ordinal);
+        Assert.All(results, r => Assert.NotNull(r.RerankScore));
+        Assert.All(results, r => Assert.Equal(r.RerankScore, r.Score));
+        Assert.Equal(results.OrderByDescending(r => r.Score).Select(r => r.Chunk.Id), results.Select(r => r.Chunk.Id));
+        // The canary in the hidden collection matches the query best lexically; the reranker never saw it.
+        Assert.NotEmpty(reranker.Seen);
+        Assert.DoesNotContain(reranker.Seen, p => p.Contains("confidential", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_failing_reranker_leaves_the_fused_order_and_zero_candidates_turn_it_off()
+    {
+        var failing = new KeywordReranker("heat") { Fail = true };
+        var retriever = Build(reranker: failing);
+        await Seed(_providers[^1], null);
+        var plain = Build(index: _providers[^1].GetRequiredService<IChunkIndex>());
+
+        var reranked = await retriever.SearchAsync(new SearchRequest("tidal power turbines", [Visible]));
+        var fused = await plain.SearchAsync(new SearchRequest("tidal power turbines", [Visible]));
+        Assert.Equal(fused.Select(r => r.Chunk.Id), reranked.Select(r => r.Chunk.Id));
+        Assert.All(reranked, r => Assert.Null(r.RerankScore));
+
+        var off = new KeywordReranker("heat");
+        var disabled = Build(index: _providers[0].GetRequiredService<IChunkIndex>(),
+            settings: new() { ["Retrieval:RerankCandidates"] = "0" }, reranker: off);
+        var results = await disabled.SearchAsync(new SearchRequest("tidal power turbines", [Visible]));
+        Assert.NotEmpty(results);
+        Assert.Empty(off.Seen);
     }
 
     [Fact]

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.AI;
 using PrivateRag.Core.Indexing;
+using PrivateRag.Core.Retrieval;
 
 namespace PrivateRag.Core.Tests.Retrieval;
 
@@ -76,4 +77,20 @@ internal sealed class StubChunkIndex : IChunkIndex
     public Task<IReadOnlyList<IndexedChunk>> GetDocumentChunksAsync(Guid documentId, IndexFilter filter, CancellationToken ct = default) => throw new NotSupportedException();
 
     public Task<IndexStats> GetStatsAsync(CancellationToken ct = default) => throw new NotSupportedException();
+}
+
+/// <summary>A reranker stand-in (no reranker model can be obtained here): passages containing the keyword score high.</summary>
+internal sealed class KeywordReranker(string keyword) : IPassageReranker
+{
+    public List<string> Seen { get; } = [];
+
+    public bool Fail { get; set; }
+
+    public Task<IReadOnlyList<float>> ScoreAsync(string query, IReadOnlyList<string> passages, CancellationToken ct = default)
+    {
+        if (Fail) throw new InvalidOperationException("The reranker model is not loaded.");
+        Seen.AddRange(passages);
+        IReadOnlyList<float> scores = [.. passages.Select((p, i) => (p.Contains(keyword, StringComparison.OrdinalIgnoreCase) ? 0.9f : 0.1f) - i * 0.001f)];
+        return Task.FromResult(scores);
+    }
 }
