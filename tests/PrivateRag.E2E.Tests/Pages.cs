@@ -34,7 +34,7 @@ public static class Pages
 
     /// <summary>Blazor marks the page interactive (app.js) once the circuit is up; clicking earlier is lost.</summary>
     public static Task WaitInteractiveAsync(IPage page) =>
-        page.Locator("html[data-interactive=true]").WaitForAsync(new() { State = WaitForSelectorState.Attached, Timeout = 30_000 });
+        page.Locator("html[data-interactive=true]").WaitForAsync(new() { State = WaitForSelectorState.Attached, Timeout = 60_000 });
 
     public static async Task SignInAsync(IPage page, string baseUrl, Func<IPage, Task>? beforeSubmit = null)
     {
@@ -43,7 +43,9 @@ public static class Pages
         await page.GetByTestId("login-password").FillAsync(AppUnderTest.AdminPassword);
         if (beforeSubmit is not null) await beforeSubmit(page);
         await page.GetByTestId("login-submit").ClickAsync();
-        await page.WaitForURLAsync(baseUrl + "/");
+        // What matters is the chat page becoming interactive, not the browser's load event: under load (two apps and
+        // a browser on two cores) that event has once taken longer than the default 30 s.
+        await page.WaitForURLAsync(baseUrl + "/", new() { WaitUntil = WaitUntilState.Commit, Timeout = 60_000 });
         await WaitInteractiveAsync(page);
     }
 
