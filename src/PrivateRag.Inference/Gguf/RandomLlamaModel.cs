@@ -74,8 +74,7 @@ public static class RandomLlamaModel
                 var (_, dims, type) = tensors[index];
                 var elements = dims.Aggregate(1UL, (p, d) => p * d);
                 if (type == GgmlType.F32) WriteOnes(stream, elements);
-                else if (type == GgmlType.Q4_0) WriteRandomQ4(stream, elements, random);
-                else WriteRandomQ8(stream, elements, random);
+                else WriteRandomBlocks(stream, elements, random, type);
             });
         }
 
@@ -89,25 +88,15 @@ public static class RandomLlamaModel
         for (ulong i = 0; i < elements; i++) stream.Write(one);
     }
 
-    /// <summary>Q8_0 blocks: an f16 scale, then 32 signed bytes. Small scales keep activations finite.</summary>
-    private static void WriteRandomQ8(Stream stream, ulong elements, Random random)
+    /// <summary>
+    /// Blocks of 32 weights: an f16 scale, then random quantized values (Q8_0: 32 signed bytes; Q4_0: 16 bytes of
+    /// 4-bit values minus 8). Small scales keep activations finite.
+    /// </summary>
+    private static void WriteRandomBlocks(Stream stream, ulong elements, Random random, GgmlType type)
     {
-        var block = new byte[34];
-        var scale = BitConverter.GetBytes((Half)0.0008f);
-        for (ulong b = 0; b < elements / 32; b++)
-        {
-            block[0] = scale[0];
-            block[1] = scale[1];
-            random.NextBytes(block.AsSpan(2));
-            stream.Write(block);
-        }
-    }
-
-    /// <summary>Q4_0 blocks: an f16 scale, then 32 four-bit values (minus 8) in 16 bytes.</summary>
-    private static void WriteRandomQ4(Stream stream, ulong elements, Random random)
-    {
-        var block = new byte[18];
-        var scale = BitConverter.GetBytes((Half)0.015f);
+        var (size, scaleValue) = type == GgmlType.Q4_0 ? (18, 0.015f) : (34, 0.0008f);
+        var block = new byte[size];
+        var scale = BitConverter.GetBytes((Half)scaleValue);
         for (ulong b = 0; b < elements / 32; b++)
         {
             block[0] = scale[0];

@@ -289,22 +289,23 @@ internal static class PdfLineLayout
 
     private static Block Paragraph(List<Line> lines, int start, int end)
     {
-        var text = TextNormalizer.Inline(string.Join("\n", lines.Skip(start).Take(end - start)
-            .Select(l => string.Join(" ", l.Words.Select(w => w.Text)))));
-        return new Block(false, text, BlockSize(lines, start, end), end - start, lines.Skip(start).Take(end - start).Sum(l => l.Characters));
+        var span = lines.GetRange(start, end - start);
+        var text = TextNormalizer.Inline(string.Join("\n", span.Select(l => string.Join(" ", l.Words.Select(w => w.Text)))));
+        return new Block(false, text, BlockSize(span), span.Count, span.Sum(l => l.Characters));
     }
 
     private static Block Table(List<Line> lines, int start, int end)
     {
-        var rows = new List<string>(end - start);
-        for (var i = start; i < end; i++)
+        var span = lines.GetRange(start, end - start);
+        var rows = new List<string>(span.Count);
+        foreach (var line in span)
         {
-            var cells = MergeSymbols(lines[i].Cells.Select(c => TextNormalizer.Inline(string.Join(" ", c.Select(w => w.Text)))).ToList());
+            var cells = MergeSymbols(line.Cells.Select(c => TextNormalizer.Inline(string.Join(" ", c.Select(w => w.Text)))).ToList());
             var row = string.Join(" | ", cells.Where(c => c.Length > 0));
             if (row.Length > 0) rows.Add(row);
         }
 
-        return new Block(true, string.Join("\n", rows), BlockSize(lines, start, end), end - start, lines.Skip(start).Take(end - start).Sum(l => l.Characters));
+        return new Block(true, string.Join("\n", rows), BlockSize(span), span.Count, span.Sum(l => l.Characters));
     }
 
     /// <summary>"$ | 1,234" reads as "$ 1,234" and "(12 | )" as "(12)": currency signs and closing marks set apart in their own cell.</summary>
@@ -330,20 +331,18 @@ internal static class PdfLineLayout
         return merged;
     }
 
-    private static double BlockSize(List<Line> lines, int start, int end)
+    /// <summary>The font size most of the block's characters are set in (the character-weighted median).</summary>
+    private static double BlockSize(List<Line> span)
     {
-        var sizes = new List<double>();
-        for (var i = start; i < end; i++)
+        var sizes = span.SelectMany(l => l.Words).Where(w => w.Text.Length > 0).OrderBy(w => w.Size).ToList();
+        var half = sizes.Sum(w => w.Text.Length) / 2;
+        foreach (var word in sizes)
         {
-            foreach (var word in lines[i].Words)
-            {
-                for (var k = 0; k < word.Text.Length; k++) sizes.Add(word.Size);
-            }
+            half -= word.Text.Length;
+            if (half < 0) return word.Size;
         }
 
-        if (sizes.Count == 0) return 0;
-        sizes.Sort();
-        return sizes[sizes.Count / 2];
+        return 0;
     }
 
     private static double FontSize(Word word)
