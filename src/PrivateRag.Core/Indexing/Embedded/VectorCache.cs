@@ -46,15 +46,12 @@ internal sealed class VectorCache(Func<Guid, int, IVectorPartition> partitionFac
                 foreach (var (id, partition) in _partitions)
                 {
                     var stamp = stamps.GetValueOrDefault(id);
-                    if (partition.Generation != stamp && _partitions.TryRemove(id, out var stale)) stale.Dispose();
+                    if (partition.Generation != stamp) Evict(id);
                 }
                 if (Dimensions != dimensions)
                 {
                     // The recorded dimension changed (a later re-embedding): nothing loaded can still be valid.
-                    foreach (var id in _partitions.Keys)
-                    {
-                        if (_partitions.TryRemove(id, out var old)) old.Dispose();
-                    }
+                    foreach (var id in _partitions.Keys) Evict(id);
                 }
                 Dimensions = dimensions;
                 Interlocked.Exchange(ref _syncedGeneration, generation);
@@ -100,7 +97,7 @@ internal sealed class VectorCache(Func<Guid, int, IVectorPartition> partitionFac
                 if (partition.Generation == newGeneration) continue; // a search already reloaded it
                 if (partition.Generation != previousStamp || partition.Dimensions != dimensions)
                 {
-                    if (_partitions.TryRemove(collectionId, out var stale)) stale.Dispose();
+                    Evict(collectionId);
                     continue;
                 }
                 partition.RemoveDocument(documentId);
@@ -121,6 +118,12 @@ internal sealed class VectorCache(Func<Guid, int, IVectorPartition> partitionFac
             _sync.Release();
         }
     }
+
+    /// <summary>
+    /// Drops a partition from the cache without disposing it: a search that took it a moment ago may still be reading
+    /// it (disposing its lock under that search threw ObjectDisposedException); the collector reclaims it after.
+    /// </summary>
+    private void Evict(Guid collectionId) => _partitions.TryRemove(collectionId, out _);
 
     public void Dispose()
     {
