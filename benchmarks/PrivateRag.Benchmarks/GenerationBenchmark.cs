@@ -8,6 +8,7 @@ using Microsoft.Extensions.Logging;
 using PrivateRag.Inference;
 using PrivateRag.Inference.Gguf;
 using PrivateRag.Inference.Scheduling;
+using PrivateRag.Testing;
 
 namespace PrivateRag.Benchmarks;
 

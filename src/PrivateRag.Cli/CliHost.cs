@@ -4,6 +4,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using PrivateRag.Core;
 using PrivateRag.Core.Storage;
+using PrivateRag.Hosting;
 using PrivateRag.Inference;
 using PrivateRag.Ingest;
 
@@ -30,6 +31,9 @@ public static class CliHost
         builder.Services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
         builder.Logging.SetMinimumLevel(verbose ? LogLevel.Information : LogLevel.Warning);
         builder.Logging.AddFilter("Microsoft.EntityFrameworkCore", LogLevel.Warning);
+        // The model bridges, not the rest of the host defaults: the CLI serves no health or metrics, and its start-up is
+        // the migration below, before any command runs.
+        builder.Services.AddPrivateRagModelBridges();
         builder.AddPrivateRagCore();
         builder.AddPrivateRagIngestion(runWorkers: false);
         builder.AddPrivateRagInference();

@@ -5,11 +5,9 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using PrivateRag.Core.Access;
 using PrivateRag.Core.Analytics;
-using PrivateRag.Core.Answers;
+using PrivateRag.Core.Answering;
 using PrivateRag.Core.Audit;
-using PrivateRag.Core.Backup;
 using PrivateRag.Core.Blobs;
-using PrivateRag.Core.Chat;
 using PrivateRag.Core.Collections;
 using PrivateRag.Core.Documents;
 using PrivateRag.Core.Evaluation;
@@ -17,11 +15,9 @@ using PrivateRag.Core.Identity;
 using PrivateRag.Core.Indexing;
 using PrivateRag.Core.Indexing.Embedded;
 using PrivateRag.Core.Indexing.Qdrant;
-using PrivateRag.Core.Ingestion;
-using PrivateRag.Core.Options;
+using PrivateRag.Core.Operations;
 using PrivateRag.Core.Retrieval;
 using PrivateRag.Core.Storage;
-using PrivateRag.Core.Telemetry;
 using PrivateRag.Core.Text;
 
 namespace PrivateRag.Core;
@@ -45,7 +41,9 @@ public static class CoreServiceCollectionExtensions
             .ValidateDataAnnotations().ValidateOnStart();
 
         services.AddSingleton(TimeProvider.System);
+        // Defaults until a host's model bridges replace them (in whichever order the Add* calls run).
         services.TryAddSingleton<ITokenCounter>(ApproximateTokenCounter.Instance);
+        services.TryAddSingleton(ModelCapabilities.None);
         services.AddPrivateRagStore(configuration);
         services.AddSingleton<IBlobStore>(sp =>
             new FileBlobStore(Path.Combine(sp.GetRequiredService<IOptions<PrivateRagOptions>>().Value.FullDataPath, "blobs")));
@@ -64,7 +62,6 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<CollectionRemoval>();
         services.AddSingleton<KnownPrincipals>();
         services.AddSingleton<DocumentInspector>();
-        services.AddSingleton<IngestionQueue>();
         services.AddSingleton<IngestionSignal>();
         services.AddSingleton<ChatService>();
         services.AddSingleton<Microsoft.SemanticKernel.IFunctionInvocationFilter, AnswerFunctionFilter>();
@@ -74,9 +71,11 @@ public static class CoreServiceCollectionExtensions
         services.AddPrivateRagAudit(configuration);
         services.AddSingleton<BackupService>();
         services.AddSingleton<EmbeddingDimensionCheck>();
-        services.AddSingleton<Explain.ExplainService>();
+        services.AddSingleton<IStartupTask>(sp => sp.GetRequiredService<EmbeddingDimensionCheck>());
+        services.AddSingleton<ExplainService>();
         services.AddSingleton<AnalyticsService>();
         services.AddPrivateRagEvaluation();
+        services.AddHealthChecks().AddCheck<ReadinessCheck>("store-and-index", tags: [HealthTags.Ready]);
         return services;
     }
 

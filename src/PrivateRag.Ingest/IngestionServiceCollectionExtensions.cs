@@ -1,9 +1,8 @@
-using PrivateRag.Core.Text;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
+using PrivateRag.Core.Text;
 using PrivateRag.Ingest.Chunking;
 using PrivateRag.Ingest.Extraction;
 using PrivateRag.Ingest.Pipeline;
@@ -35,11 +34,7 @@ public static class IngestionServiceCollectionExtensions
         services.AddSingleton<IDocumentExtractor>(sp => sp.GetRequiredService<IOptions<IngestionOptions>>().Value.Isolation == ExtractionIsolation.Process
             ? sp.GetRequiredService<ChildProcessExtractor>()
             : sp.GetRequiredService<InProcessExtractor>());
-        // Budgets (chunk sizes, prompt sources) count with the loaded model's own tokenizer when there is one.
-        services.Replace(ServiceDescriptor.Singleton<ITokenCounter>(sp =>
-            sp.GetService<PrivateRag.Inference.ITokenizer>() is { } tokenizer
-                ? new ModelTokenCounter(tokenizer.CountTokens)
-                : ApproximateTokenCounter.Instance));
+        services.AddSingleton<IngestionQueue>();
         services.AddSingleton(sp => new DocumentChunker(sp.GetRequiredService<IOptions<ChunkingOptions>>().Value, sp.GetRequiredService<ITokenCounter>()));
         services.AddSingleton<IngestionPipeline>();
         if (runWorkers) services.AddHostedService<IngestionWorker>();

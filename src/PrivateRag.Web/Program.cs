@@ -1,21 +1,20 @@
 using PrivateRag.Core;
-using PrivateRag.Core.Telemetry;
+using PrivateRag.Hosting;
 using PrivateRag.Inference;
 using PrivateRag.Ingest;
 using PrivateRag.Web;
 using PrivateRag.Web.Api;
 
 var builder = WebApplication.CreateBuilder(args);
+builder.AddPrivateRagDefaults();    // telemetry, health, model bridges, start-up tasks
 builder.AddPrivateRagCore();        // store, blobs, index, retrieval, answering, accounts
 builder.AddPrivateRagIngestion();   // readers, chunking, pipeline, in-process workers
 builder.AddPrivateRagInference();   // IChatClient / IEmbeddingGenerator when models are configured
-builder.AddPrivateRagWeb();         // sign-in, policies, UI, errors, health
-builder.AddPrivateRagTelemetry();   // OpenTelemetry: OTLP and/or Prometheus when configured
+builder.AddPrivateRagWeb();         // sign-in, policies, UI, hardening, background work
 
 var app = builder.Build();
-app.UsePrivateRagTelemetry(app.Configuration);
 app.UsePrivateRagWeb();
-app.MapPrivateRagHealth();
+app.MapPrivateRagDefaults();
 app.MapCollectionsApi();
 app.MapDocumentsApi();
 app.MapSearchApi();

@@ -5,17 +5,16 @@ using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
-using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 using MudBlazor.Services;
 using PrivateRag.Core.Audit;
 using PrivateRag.Core.Evaluation;
-using PrivateRag.Core.Options;
+using PrivateRag.Core.Operations;
+using PrivateRag.Core.Storage;
+using PrivateRag.Inference;
 using PrivateRag.Web.Auth;
 using PrivateRag.Web.Startup;
-using PrivateRag.Core.Health;
-using PrivateRag.Inference;
 
 namespace PrivateRag.Web;
 
@@ -25,8 +24,7 @@ public static class WebServiceCollectionExtensions
     public static WebApplicationBuilder AddPrivateRagWeb(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
-        services.AddHostedService<StoreInitializer>();
-        services.AddModelReranking(); // after AddPrivateRagInference, which registers the model
+        services.AddSingleton<IStartupTask, BootstrapAdminKey>();
         services.AddHttpContextAccessor();
         services.AddProblemDetails();
         services.AddExceptionHandler<ErrorMapping>();
@@ -81,8 +79,6 @@ public static class WebServiceCollectionExtensions
         services.AddPrivateRagModelDownloads(); // catalogue downloads started from /admin/models
         services.AddMudServices();
 
-        services.AddHealthChecks().AddCheck<ReadinessCheck>("store-and-index", tags: ["ready"]);
-
         // Hardening: headers, rate limits, body size, antiforgery for cookie calls to the API.
         services.AddOptions<WidgetFramingOptions>().BindConfiguration(WidgetFramingOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<RequestLimitOptions>().BindConfiguration(RequestLimitOptions.Section).ValidateDataAnnotations().ValidateOnStart();
@@ -116,13 +112,6 @@ public static class WebServiceCollectionExtensions
         app.UseMiddleware<ApiAntiforgeryMiddleware>();
         app.UseAuthorization();
         app.UseAntiforgery();
-        return app;
-    }
-
-    public static WebApplication MapPrivateRagHealth(this WebApplication app)
-    {
-        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous();
-        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") }).AllowAnonymous();
         return app;
     }
 

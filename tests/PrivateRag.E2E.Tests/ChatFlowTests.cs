@@ -1,4 +1,3 @@
-using Deque.AxeCore.Playwright;
 using Microsoft.Playwright;
 using PrivateRag.Tests;
 using static Microsoft.Playwright.Assertions;

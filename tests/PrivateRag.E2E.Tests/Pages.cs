@@ -1,5 +1,5 @@
-using Deque.AxeCore.Playwright;
 using System.Text;
+using Deque.AxeCore.Playwright;
 using Microsoft.Playwright;
 
 namespace PrivateRag.E2E.Tests;

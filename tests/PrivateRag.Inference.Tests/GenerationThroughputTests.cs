@@ -1,4 +1,5 @@
 using PrivateRag.Inference.Scheduling;
+using PrivateRag.Tests;
 
 namespace PrivateRag.Inference.Tests;
 
@@ -7,7 +8,7 @@ public sealed class GenerationThroughputTests
     [Fact]
     public void Tokens_are_counted_per_whole_second_and_the_second_in_progress_is_left_out()
     {
-        var clock = new ManualClock();
+        var clock = new ManualClock(new DateTimeOffset(2026, 1, 1, 12, 0, 0, 500, TimeSpan.Zero));
         var throughput = new GenerationThroughput(clock);
 
         throughput.Record(5);
@@ -25,7 +26,7 @@ public sealed class GenerationThroughputTests
     [Fact]
     public void Seconds_older_than_a_minute_are_forgotten_even_when_their_slot_is_reused()
     {
-        var clock = new ManualClock();
+        var clock = new ManualClock(new DateTimeOffset(2026, 1, 1, 12, 0, 0, 500, TimeSpan.Zero));
         var throughput = new GenerationThroughput(clock);
         throughput.Record(100);
 
@@ -41,19 +42,11 @@ public sealed class GenerationThroughputTests
     [Fact]
     public void Nothing_recorded_is_zero_not_an_error()
     {
-        var throughput = new GenerationThroughput(new ManualClock());
+        var throughput = new GenerationThroughput(new ManualClock(new DateTimeOffset(2026, 1, 1, 12, 0, 0, 500, TimeSpan.Zero)));
 
         Assert.Equal(0, throughput.TokensPerSecond());
         throughput.Record(0);
         Assert.Equal(0, throughput.TotalTokens);
     }
 
-    private sealed class ManualClock : TimeProvider
-    {
-        private DateTimeOffset _now = new(2026, 1, 1, 12, 0, 0, 500, TimeSpan.Zero);
-
-        public override DateTimeOffset GetUtcNow() => _now;
-
-        public void Advance(TimeSpan by) => _now += by;
-    }
 }

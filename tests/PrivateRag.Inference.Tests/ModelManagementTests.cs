@@ -7,6 +7,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using PrivateRag.Inference.Catalog;
 using PrivateRag.Inference.Gguf;
+using PrivateRag.Testing;
 using PrivateRag.Tests;
 
 namespace PrivateRag.Inference.Tests;

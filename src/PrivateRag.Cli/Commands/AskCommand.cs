@@ -1,7 +1,7 @@
 using System.CommandLine;
 using Microsoft.Extensions.DependencyInjection;
 using PrivateRag.Core.Access;
-using PrivateRag.Core.Chat;
+using PrivateRag.Core.Answering;
 
 namespace PrivateRag.Cli.Commands;
 

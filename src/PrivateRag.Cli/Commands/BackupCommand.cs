@@ -1,8 +1,7 @@
 using System.CommandLine;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Options;
-using PrivateRag.Core.Backup;
-using PrivateRag.Core.Options;
+using PrivateRag.Core.Operations;
+using PrivateRag.Core.Storage;
 
 namespace PrivateRag.Cli.Commands;
 
@@ -43,7 +42,7 @@ public static class BackupCommand
                 else Console.WriteLine($"Restored {report.Documents} documents into {report.DataPath}; {report.Requeued} caught mid-ingestion are queued again.");
                 return 0;
             }
-            catch (PrivateRag.Core.Domain.InvalidRequestException e)
+            catch (PrivateRag.Core.InvalidRequestException e)
             {
                 await Console.Error.WriteLineAsync($"error: {e.Message}");
                 return 1;

@@ -1,6 +1,9 @@
 using Microsoft.Extensions.DependencyInjection;
+using PrivateRag.Core.Answering;
+using PrivateRag.Core.Audit;
 using PrivateRag.Core.Collections;
-using PrivateRag.Core.Domain;
+using PrivateRag.Core.Evaluation;
+using PrivateRag.Core.Identity;
 
 namespace PrivateRag.Cli.Commands;
 

@@ -1,5 +1,9 @@
-using Microsoft.Extensions.Hosting;
-using PrivateRag.Core.Domain;
+using PrivateRag.Core;
+using PrivateRag.Core.Audit;
+using PrivateRag.Core.Collections;
+using PrivateRag.Core.Documents;
+using PrivateRag.Core.Evaluation;
+using PrivateRag.Core.Identity;
 
 namespace PrivateRag.Cli.Commands;
 

@@ -1,6 +1,6 @@
 using System.CommandLine;
 using Microsoft.Extensions.DependencyInjection;
-using PrivateRag.Core.Answers;
+using PrivateRag.Core.Evaluation;
 
 namespace PrivateRag.Cli.Commands;
 

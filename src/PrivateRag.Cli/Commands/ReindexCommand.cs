@@ -49,7 +49,7 @@ public static class ReindexCommand
                 foreach (var id in ids) await documents.ReindexAsync(id, AccessContext.System, ct);
                 await IngestCommand.DrainAsync(services, ids.ToHashSet(), Math.Max(1, parse.GetValue(workers)), parse.GetValue(GlobalOptions.Json), ct);
                 await using var check = await dbFactory.CreateDbContextAsync(ct);
-                var failed = await check.Documents.CountAsync(d => ids.Contains(d.Id) && d.Status == PrivateRag.Core.Domain.DocumentStatus.Failed, ct);
+                var failed = await check.Documents.CountAsync(d => ids.Contains(d.Id) && d.Status == PrivateRag.Core.Documents.DocumentStatus.Failed, ct);
                 if (parse.GetValue(GlobalOptions.Json)) CliOutput.WriteJson(new { documents = ids.Count, failed });
                 else Console.WriteLine($"{ids.Count - failed} of {ids.Count} documents indexed again; {failed} failed.");
                 return failed == 0 ? 0 : 2;

@@ -29,7 +29,7 @@ public static class SearchCommand
             {
                 if (hits.Count == 0) Console.WriteLine("No passages match.");
                 foreach (var (h, i) in hits.Select((h, i) => (h, i)))
-                    Console.WriteLine($"{i + 1}. {h.DocumentName} p.{h.Page} (score {h.Score:0.000})\n   {PrivateRag.Core.Answers.Snippets.Shorten(h.Text.ReplaceLineEndings(" "), 240)}\n");
+                    Console.WriteLine($"{i + 1}. {h.DocumentName} p.{h.Page} (score {h.Score:0.000})\n   {PrivateRag.Core.Answering.Snippets.Shorten(h.Text.ReplaceLineEndings(" "), 240)}\n");
             }
             return 0;
         }));

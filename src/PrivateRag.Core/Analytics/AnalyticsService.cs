@@ -1,6 +1,8 @@
 using Microsoft.EntityFrameworkCore;
 using PrivateRag.Core.Access;
-using PrivateRag.Core.Domain;
+using PrivateRag.Core.Answering;
+using PrivateRag.Core.Collections;
+using PrivateRag.Core.Documents;
 using PrivateRag.Core.Evaluation;
 using PrivateRag.Core.Storage;
 

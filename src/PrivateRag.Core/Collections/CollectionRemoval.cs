@@ -3,7 +3,8 @@ using Microsoft.Extensions.Logging;
 using PrivateRag.Core.Access;
 using PrivateRag.Core.Audit;
 using PrivateRag.Core.Blobs;
-using PrivateRag.Core.Domain;
+using PrivateRag.Core.Evaluation;
+using PrivateRag.Core.Identity;
 using PrivateRag.Core.Indexing;
 using PrivateRag.Core.Storage;
 

@@ -4,9 +4,9 @@ using Microsoft.Extensions.Options;
 using PrivateRag.Core.Access;
 using PrivateRag.Core.Audit;
 using PrivateRag.Core.Blobs;
-using PrivateRag.Core.Domain;
+using PrivateRag.Core.Evaluation;
+using PrivateRag.Core.Identity;
 using PrivateRag.Core.Indexing;
-using PrivateRag.Core.Ingestion;
 using PrivateRag.Core.Storage;
 
 namespace PrivateRag.Core.Documents;
@@ -16,7 +16,6 @@ public sealed class DocumentService(
     IDbContextFactory<PrivateRagDbContext> dbFactory,
     IBlobStore blobs,
     IChunkIndex index,
-    IngestionQueue queue,
     IngestionSignal signal,
     CollectionAccess access,
     IOptions<UploadOptions> uploadOptions,
@@ -75,7 +74,7 @@ public sealed class DocumentService(
             document.Error = $"Files of type '{Path.GetExtension(name)}' are not supported; supported: {string.Join(", ", uploadOptions.Value.AllowedExtensions)}.";
         }
         db.Documents.Add(document);
-        if (document.Status == DocumentStatus.Queued) await queue.EnqueueAsync(db, document.Id, ct);
+        if (document.Status == DocumentStatus.Queued) await IngestionJobs.EnqueueAsync(db, document.Id, clock.GetUtcNow(), ct);
         try
         {
             await db.SaveChangesAsync(ct);
@@ -203,7 +202,7 @@ public sealed class DocumentService(
         doc.Stage = null;
         doc.Progress = 0;
         doc.UpdatedAt = clock.GetUtcNow();
-        await queue.EnqueueAsync(db, doc.Id, ct);
+        await IngestionJobs.EnqueueAsync(db, doc.Id, clock.GetUtcNow(), ct);
         await db.SaveChangesAsync(ct);
         signal.Notify();
         return DocumentInfo.From(doc);

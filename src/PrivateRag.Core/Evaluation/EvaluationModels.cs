@@ -1,4 +1,8 @@
-using PrivateRag.Core.Domain;
+using PrivateRag.Core.Answering;
+using PrivateRag.Core.Audit;
+using PrivateRag.Core.Collections;
+using PrivateRag.Core.Documents;
+using PrivateRag.Core.Identity;
 
 namespace PrivateRag.Core.Evaluation;
 
@@ -32,7 +36,7 @@ public sealed record RunDetail(RunSummary Run, string? SettingsJson, IReadOnlyLi
 /// <summary>What a run ran under, kept with it so a change in quality can be traced to a change in settings.</summary>
 public sealed record RunSettings(
     string AnswerMode, string? EmbeddingModel, bool Hybrid, string Index, int Documents, int Chunks,
-    Retrieval.RetrievalOptions Retrieval, Answers.AnswerOptions Answers);
+    Retrieval.RetrievalOptions Retrieval, Answering.AnswerOptions Answers);
 
 internal static class EvaluationMapping
 {

@@ -1,5 +1,9 @@
 using Microsoft.EntityFrameworkCore;
-using PrivateRag.Core.Domain;
+using PrivateRag.Core.Answering;
+using PrivateRag.Core.Audit;
+using PrivateRag.Core.Collections;
+using PrivateRag.Core.Documents;
+using PrivateRag.Core.Identity;
 using PrivateRag.Core.Storage;
 
 namespace PrivateRag.Core.Evaluation;

@@ -4,8 +4,9 @@ using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using PrivateRag.Core.Answers;
-using PrivateRag.Core.Domain;
+using PrivateRag.Core.Answering;
+using PrivateRag.Core.Collections;
+using PrivateRag.Core.Documents;
 using PrivateRag.Core.Indexing;
 using PrivateRag.Core.Retrieval;
 using PrivateRag.Core.Storage;
@@ -23,7 +24,7 @@ public sealed class EvaluationRunner(
     AnswerEvaluator answers,
     IChunkIndex index,
     EvaluationSignal signal,
-    IServiceProvider services,
+    ModelCapabilities models,
     IOptions<RetrievalOptions> retrievalOptions,
     IOptions<AnswerOptions> answerOptions,
     TimeProvider clock,
@@ -201,8 +202,8 @@ public sealed class EvaluationRunner(
 
     private RunSettings Settings(int documents, int chunks)
     {
-        var chat = services.GetService<IChatClient>();
-        var embedder = services.GetService<IEmbeddingGenerator<string, Embedding<float>>>();
+        var chat = models.Chat;
+        var embedder = models.Embedder;
         return new RunSettings(
             chat is null ? ExtractiveAnswerer.Mode : chat.GetService<ChatClientMetadata>()?.DefaultModelId ?? "chat model",
             embedder?.GetService<EmbeddingGeneratorMetadata>()?.DefaultModelId,

@@ -1,7 +1,8 @@
 using Microsoft.EntityFrameworkCore;
 using PrivateRag.Core.Access;
 using PrivateRag.Core.Audit;
-using PrivateRag.Core.Domain;
+using PrivateRag.Core.Documents;
+using PrivateRag.Core.Evaluation;
 using PrivateRag.Core.Storage;
 
 namespace PrivateRag.Core.Identity;

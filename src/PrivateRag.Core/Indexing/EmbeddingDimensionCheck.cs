@@ -1,5 +1,5 @@
 using Microsoft.Extensions.AI;
-using Microsoft.Extensions.DependencyInjection;
+using PrivateRag.Core.Operations;
 
 namespace PrivateRag.Core.Indexing;
 
@@ -8,14 +8,16 @@ namespace PrivateRag.Core.Indexing;
 /// swapped for one of another size would make every new document fail and every dense search throw; this stops the
 /// app at start instead, with the way out in the message.
 /// </summary>
-public sealed class EmbeddingDimensionCheck(IChunkIndex index, IServiceProvider services)
+public sealed class EmbeddingDimensionCheck(IChunkIndex index, ModelCapabilities models) : IStartupTask
 {
     public const string ReindexCommand = "privaterag reindex --all --rebuild-index";
+
+    Task IStartupTask.RunAsync(CancellationToken ct) => CheckAsync(ct);
 
     /// <summary>Throws <see cref="InvalidOperationException"/> when the model's and the index's dimensions differ.</summary>
     public async Task CheckAsync(CancellationToken ct = default)
     {
-        if (services.GetService<IEmbeddingGenerator<string, Embedding<float>>>() is not { } embedder) return;
+        if (models.Embedder is not { } embedder) return;
         var stats = await index.GetStatsAsync(ct);
         if (stats.VectorDimensions is not { } indexed) return;
         var probe = await embedder.GenerateAsync(["dimension probe"], new EmbeddingGenerationOptions { AdditionalProperties = new() { ["input_type"] = "query" } }, ct);

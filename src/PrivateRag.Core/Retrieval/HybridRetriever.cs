@@ -1,5 +1,4 @@
 using Microsoft.Extensions.AI;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using PrivateRag.Core.Indexing;
@@ -15,23 +14,18 @@ namespace PrivateRag.Core.Retrieval;
 public sealed class HybridRetriever(
     IChunkIndex index,
     IOptions<RetrievalOptions> options,
-    IServiceProvider services,
+    ModelCapabilities models,
     ILogger<HybridRetriever> logger) : IRetriever
 {
     /// <summary>Upper bound on results per search, whatever the request asks.</summary>
     public const int MaxTop = 200;
-
-    private readonly Lazy<IEmbeddingGenerator<string, Embedding<float>>?> _generator =
-        new(() => services.GetService<IEmbeddingGenerator<string, Embedding<float>>>());
 
     private static readonly EmbeddingGenerationOptions QueryEmbedding = new()
     {
         AdditionalProperties = new() { ["input_type"] = "query" },
     };
 
-    private readonly Lazy<IPassageReranker?> _reranker = new(() => services.GetService<IPassageReranker>());
-
-    public bool IsHybrid => _generator.Value is not null;
+    public bool IsHybrid => models.Embedder is not null;
 
     public async Task<IReadOnlyList<SearchResult>> SearchAsync(SearchRequest request, CancellationToken ct = default)
     {
@@ -47,7 +41,7 @@ public sealed class HybridRetriever(
 
     /// <summary>How many fused results to keep: the reranker's candidates when one runs, else the requested number.</summary>
     private int RerankDepth(int top) =>
-        _reranker.Value is not null && options.Value.RerankCandidates > 0 ? Math.Min(Math.Max(top, options.Value.RerankCandidates), MaxTop) : top;
+        models.Reranker is not null && options.Value.RerankCandidates > 0 ? Math.Min(Math.Max(top, options.Value.RerankCandidates), MaxTop) : top;
 
     private async Task<IReadOnlyList<SearchResult>> RetrieveAsync(string query, IndexFilter filter, int top, CancellationToken ct)
     {
@@ -55,7 +49,7 @@ public sealed class HybridRetriever(
         // Extra candidates leave room for the near-duplicates that are removed.
         var candidates = Math.Max(o.CandidatesPerRetriever, top * 2);
 
-        if (index is IHybridChunkIndex serverSide && _generator.Value is not null
+        if (index is IHybridChunkIndex serverSide && models.Embedder is not null
             && await EmbedAsync(query, ct) is { } queryVector)
         {
             // The index fuses both searches itself (one request, the filter inside each prefetch).
@@ -84,7 +78,7 @@ public sealed class HybridRetriever(
     /// <summary>The results re-ordered by the reranker's scores (ties keep the fused order), the first <paramref name="top"/>.</summary>
     private async Task<IReadOnlyList<SearchResult>> RerankAsync(string query, IReadOnlyList<SearchResult> results, int top, CancellationToken ct)
     {
-        if (_reranker.Value is not { } reranker || options.Value.RerankCandidates <= 0 || results.Count == 0) return results.Take(top).ToList();
+        if (models.Reranker is not { } reranker || options.Value.RerankCandidates <= 0 || results.Count == 0) return results.Take(top).ToList();
         try
         {
             var scores = await reranker.ScoreAsync(query, results.Select(r => r.Chunk.Text).ToList(), ct);
@@ -107,7 +101,7 @@ public sealed class HybridRetriever(
     {
         try
         {
-            return await _generator.Value!.GenerateVectorAsync(query, QueryEmbedding, ct);
+            return await models.Embedder!.GenerateVectorAsync(query, QueryEmbedding, ct);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -119,7 +113,7 @@ public sealed class HybridRetriever(
     /// <summary>The dense hits, or null when there is no generator or the dense path failed (logged; lexical only).</summary>
     private async Task<IReadOnlyList<ChunkHit>?> SearchDenseAsync(string query, IndexFilter filter, int candidates, CancellationToken ct)
     {
-        if (_generator.Value is not { } generator) return null;
+        if (models.Embedder is not { } generator) return null;
         try
         {
             var vector = await generator.GenerateVectorAsync(query, QueryEmbedding, ct);

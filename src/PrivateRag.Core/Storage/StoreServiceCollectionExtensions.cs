@@ -3,7 +3,6 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
-using PrivateRag.Core.Options;
 
 namespace PrivateRag.Core.Storage;
 
@@ -32,6 +31,7 @@ public static class StoreServiceCollectionExtensions
                 break;
         }
         services.AddSingleton<StoreMigrator>();
+        services.AddSingleton<PrivateRag.Core.Operations.IStartupTask, StoreMigration>();
         return services;
     }
 

@@ -1,4 +1,3 @@
-using System.Text;
 using LLama;
 using LLama.Exceptions;
 using LLama.Native;

@@ -5,7 +5,11 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using PrivateRag.Core.Domain;
+using PrivateRag.Core.Answering;
+using PrivateRag.Core.Audit;
+using PrivateRag.Core.Collections;
+using PrivateRag.Core.Documents;
+using PrivateRag.Core.Identity;
 using PrivateRag.Ingest.Pipeline;
 using PrivateRag.Ingest.Readers;
 using PrivateRag.Ingest.Readers.Ocr;
@@ -13,7 +17,7 @@ using PrivateRag.Ingest.Readers.Ocr;
 namespace PrivateRag.Ingest.Extraction;
 
 /// <summary>
-/// Parses each untrusted file in a child process (<c>dotnet PrivateRag.Ingest.dll --extract ...</c>) with a wall-clock
+/// Parses each untrusted file in a child process (<c>dotnet PrivateRag.Ingest.Extractor.dll --extract ...</c>) with a wall-clock
 /// limit (<c>Ingestion:ExtractionTimeout</c>) and a memory cap (<c>Ingestion:MaxExtractionMemoryMB</c>: the child's GC
 /// heap hard limit, and its working set watched from here). A crash of the parser, such as a stack overflow that
 /// .NET cannot catch, ends only the child and fails the document as <c>Corrupt</c>; a time-out kills the child and
@@ -201,8 +205,11 @@ public sealed class ChildProcessExtractor(
         try { File.Delete(path); } catch (IOException) { } catch (UnauthorizedAccessException) { }
     }
 
-    /// <summary>This assembly: it is also the child (see Program.cs), with its runtimeconfig.json beside it.</summary>
-    private static string ChildAssembly => typeof(ChildProcessExtractor).Assembly.Location;
+    /// <summary>
+    /// The child: PrivateRag.Ingest.Extractor, a tiny executable that every ingesting host references, so its dll and
+    /// runtimeconfig.json sit beside this assembly in the build and publish folders.
+    /// </summary>
+    private static string ChildAssembly => Path.Combine(AppContext.BaseDirectory, "PrivateRag.Ingest.Extractor.dll");
 }
 
 /// <summary>Finds the <c>dotnet</c> host that runs this process, to start the child with the same runtime.</summary>

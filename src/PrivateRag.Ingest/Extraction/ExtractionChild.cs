@@ -1,7 +1,11 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using PrivateRag.Core.Domain;
+using PrivateRag.Core.Answering;
+using PrivateRag.Core.Audit;
+using PrivateRag.Core.Collections;
+using PrivateRag.Core.Documents;
+using PrivateRag.Core.Identity;
 using PrivateRag.Ingest.Readers;
 using PrivateRag.Ingest.Readers.Ocr;
 
@@ -11,7 +15,7 @@ namespace PrivateRag.Ingest.Extraction;
 internal sealed record ExtractionResult(ExtractedDocument? Document, RejectReason? Reason, string? Message);
 
 /// <summary>
-/// The hidden <c>--extract</c> mode of the PrivateRag.Ingest assembly: reads one file with the registered readers and
+/// What PrivateRag.Ingest.Extractor runs (<c>--extract</c>): reads one file with the registered readers and
 /// writes an <see cref="ExtractionResult"/> as JSON to stdout. Whatever happens inside the parser (a stack overflow,
 /// running out of memory) ends only this process; the parent maps the exit to a rejection.
 /// </summary>

@@ -1,6 +1,10 @@
 using System.Globalization;
 using Microsoft.Extensions.Options;
-using PrivateRag.Core.Domain;
+using PrivateRag.Core.Answering;
+using PrivateRag.Core.Audit;
+using PrivateRag.Core.Collections;
+using PrivateRag.Core.Documents;
+using PrivateRag.Core.Identity;
 using PrivateRag.Ingest.Pipeline;
 using PrivateRag.Ingest.Readers;
 

@@ -2,15 +2,16 @@ using System.Diagnostics;
 using System.Globalization;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.AI;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using PrivateRag.Core;
+using PrivateRag.Core.Audit;
 using PrivateRag.Core.Blobs;
-using PrivateRag.Core.Domain;
+using PrivateRag.Core.Documents;
+using PrivateRag.Core.Identity;
 using PrivateRag.Core.Indexing;
-using PrivateRag.Core.Ingestion;
+using PrivateRag.Core.Operations;
 using PrivateRag.Core.Storage;
-using PrivateRag.Core.Telemetry;
 using PrivateRag.Ingest.Chunking;
 using PrivateRag.Ingest.Extraction;
 using PrivateRag.Ingest.Readers;
@@ -29,12 +30,13 @@ public sealed class IngestionPipeline(
     IngestionQueue queue,
     IDocumentExtractor extractor,
     DocumentChunker chunker,
-    IServiceProvider services,
+    ModelCapabilities models,
     IOptions<IngestionOptions> options,
     TimeProvider clock,
     ILogger<IngestionPipeline> logger)
 {
-    private IEmbeddingGenerator<string, Embedding<float>>? Embedder => services.GetService<IEmbeddingGenerator<string, Embedding<float>>>();
+    /// <summary>Null when no embedding model is configured: documents are then indexed lexically.</summary>
+    private IEmbeddingGenerator<string, Embedding<float>>? Embedder => models.Embedder;
 
     /// <summary>Leases and processes one job; false when the queue had nothing ready.</summary>
     public async Task<bool> ProcessNextAsync(string workerId, CancellationToken ct)

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using PrivateRag.Core.Ingestion;
+using PrivateRag.Core.Documents;
 using PrivateRag.Core.Storage;
 
 namespace PrivateRag.Ingest.Pipeline;
@@ -35,7 +35,7 @@ public sealed class IngestionWorker(
             {
                 try
                 {
-                    PrivateRag.Core.Telemetry.PrivateRagTelemetry.ReportQueueDepth(await queue.PendingCountAsync(ct));
+                    PrivateRag.Core.Operations.PrivateRagTelemetry.ReportQueueDepth(await queue.PendingCountAsync(ct));
                 }
                 catch (Exception e) when (e is not OperationCanceledException)
                 {

@@ -1,6 +1,10 @@
+using PrivateRag.Core;
+using PrivateRag.Core.Answering;
+using PrivateRag.Core.Audit;
+using PrivateRag.Core.Collections;
+using PrivateRag.Core.Documents;
+using PrivateRag.Core.Identity;
 using PrivateRag.Core.Text;
-using System.Text;
-using PrivateRag.Core.Domain;
 
 namespace PrivateRag.Ingest.Readers;
 

@@ -1,12 +1,15 @@
 using System.IO.Compression;
-using System.IO.Packaging;
 using System.Text;
 using System.Text.RegularExpressions;
 using System.Xml;
 using DocumentFormat.OpenXml;
 using DocumentFormat.OpenXml.Packaging;
 using DocumentFormat.OpenXml.Wordprocessing;
-using PrivateRag.Core.Domain;
+using PrivateRag.Core.Answering;
+using PrivateRag.Core.Audit;
+using PrivateRag.Core.Collections;
+using PrivateRag.Core.Documents;
+using PrivateRag.Core.Identity;
 using M = DocumentFormat.OpenXml.Math;
 
 namespace PrivateRag.Ingest.Readers;

@@ -1,7 +1,11 @@
 using System.Net;
 using System.Text;
 using HtmlAgilityPack;
-using PrivateRag.Core.Domain;
+using PrivateRag.Core.Answering;
+using PrivateRag.Core.Audit;
+using PrivateRag.Core.Collections;
+using PrivateRag.Core.Documents;
+using PrivateRag.Core.Identity;
 
 namespace PrivateRag.Ingest.Readers;
 

@@ -1,7 +1,10 @@
-using System.IO.Packaging;
 using System.Xml;
 using DocumentFormat.OpenXml.Packaging;
-using PrivateRag.Core.Domain;
+using PrivateRag.Core.Answering;
+using PrivateRag.Core.Audit;
+using PrivateRag.Core.Collections;
+using PrivateRag.Core.Documents;
+using PrivateRag.Core.Identity;
 
 namespace PrivateRag.Ingest.Readers;
 

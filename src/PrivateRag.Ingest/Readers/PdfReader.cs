@@ -1,5 +1,9 @@
 using System.Globalization;
-using PrivateRag.Core.Domain;
+using PrivateRag.Core.Answering;
+using PrivateRag.Core.Audit;
+using PrivateRag.Core.Collections;
+using PrivateRag.Core.Documents;
+using PrivateRag.Core.Identity;
 using PrivateRag.Ingest.Readers.Ocr;
 using UglyToad.PdfPig;
 using UglyToad.PdfPig.Content;

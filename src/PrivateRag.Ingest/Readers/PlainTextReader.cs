@@ -1,5 +1,9 @@
 using System.Text;
-using PrivateRag.Core.Domain;
+using PrivateRag.Core.Answering;
+using PrivateRag.Core.Audit;
+using PrivateRag.Core.Collections;
+using PrivateRag.Core.Documents;
+using PrivateRag.Core.Identity;
 
 namespace PrivateRag.Ingest.Readers;
 

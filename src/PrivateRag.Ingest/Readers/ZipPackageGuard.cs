@@ -1,6 +1,10 @@
 using System.Globalization;
 using System.IO.Compression;
-using PrivateRag.Core.Domain;
+using PrivateRag.Core.Answering;
+using PrivateRag.Core.Audit;
+using PrivateRag.Core.Collections;
+using PrivateRag.Core.Documents;
+using PrivateRag.Core.Identity;
 
 namespace PrivateRag.Ingest.Readers;
 

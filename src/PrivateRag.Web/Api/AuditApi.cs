@@ -1,5 +1,8 @@
+using PrivateRag.Core;
 using PrivateRag.Core.Audit;
-using PrivateRag.Core.Domain;
+using PrivateRag.Core.Documents;
+using PrivateRag.Core.Evaluation;
+using PrivateRag.Core.Identity;
 using PrivateRag.Web.Auth;
 
 namespace PrivateRag.Web.Api;

@@ -1,6 +1,5 @@
 using System.Net.ServerSentEvents;
-using Microsoft.AspNetCore.Http.HttpResults;
-using PrivateRag.Core.Chat;
+using PrivateRag.Core.Answering;
 using PrivateRag.Web.Auth;
 
 namespace PrivateRag.Web.Api;
@@ -58,7 +57,7 @@ public static class ChatApi
                 catch (Exception e)
                 {
                     logger.LogError(e, "Answer stream failed");
-                    failure = new SseItem<object>(new ErrorDto(e is PrivateRag.Core.Domain.InvalidRequestException ? e.Message : "The answer could not be completed; the error is in the server log."), "error");
+                    failure = new SseItem<object>(new ErrorDto(e is PrivateRag.Core.InvalidRequestException ? e.Message : "The answer could not be completed; the error is in the server log."), "error");
                     more = false;
                 }
                 if (failure is { } f) yield return f;

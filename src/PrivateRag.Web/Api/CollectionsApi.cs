@@ -1,7 +1,9 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using PrivateRag.Core;
+using PrivateRag.Core.Audit;
 using PrivateRag.Core.Collections;
 using PrivateRag.Core.Documents;
-using PrivateRag.Core.Domain;
+using PrivateRag.Core.Identity;
 using PrivateRag.Web.Auth;
 
 namespace PrivateRag.Web.Api;

@@ -3,8 +3,11 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
+using PrivateRag.Core;
+using PrivateRag.Core.Audit;
+using PrivateRag.Core.Collections;
 using PrivateRag.Core.Documents;
-using PrivateRag.Core.Domain;
+using PrivateRag.Core.Identity;
 using PrivateRag.Web.Auth;
 
 namespace PrivateRag.Web.Api;

@@ -1,5 +1,8 @@
 using Microsoft.AspNetCore.Http.HttpResults;
-using PrivateRag.Core.Domain;
+using PrivateRag.Core;
+using PrivateRag.Core.Audit;
+using PrivateRag.Core.Collections;
+using PrivateRag.Core.Documents;
 using PrivateRag.Core.Evaluation;
 using PrivateRag.Web.Auth;
 

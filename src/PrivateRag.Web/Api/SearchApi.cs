@@ -1,6 +1,11 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using PrivateRag.Core;
 using PrivateRag.Core.Access;
-using PrivateRag.Core.Domain;
+using PrivateRag.Core.Audit;
+using PrivateRag.Core.Collections;
+using PrivateRag.Core.Documents;
+using PrivateRag.Core.Evaluation;
+using PrivateRag.Core.Identity;
 using PrivateRag.Core.Retrieval;
 using PrivateRag.Web.Auth;
 

@@ -1,6 +1,9 @@
 using System.Security.Claims;
 using PrivateRag.Core.Access;
-using PrivateRag.Core.Domain;
+using PrivateRag.Core.Audit;
+using PrivateRag.Core.Collections;
+using PrivateRag.Core.Documents;
+using PrivateRag.Core.Evaluation;
 using PrivateRag.Core.Identity;
 
 namespace PrivateRag.Web.Auth;

@@ -2,7 +2,11 @@ using System.Security.Claims;
 using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
-using PrivateRag.Core.Domain;
+using PrivateRag.Core.Answering;
+using PrivateRag.Core.Audit;
+using PrivateRag.Core.Collections;
+using PrivateRag.Core.Documents;
+using PrivateRag.Core.Evaluation;
 using PrivateRag.Core.Identity;
 
 namespace PrivateRag.Web.Auth;

@@ -1,9 +1,8 @@
 using System.Collections.Concurrent;
+using System.ComponentModel.DataAnnotations;
 using System.Net.Http.Headers;
-using System.Net.Http.Json;
 using System.Security.Claims;
 using System.Text.Json;
-using System.ComponentModel.DataAnnotations;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
@@ -13,7 +12,9 @@ using Microsoft.Identity.Abstractions;
 using Microsoft.Identity.Web;
 using PrivateRag.Core.Access;
 using PrivateRag.Core.Audit;
-using PrivateRag.Core.Domain;
+using PrivateRag.Core.Documents;
+using PrivateRag.Core.Evaluation;
+using PrivateRag.Core.Identity;
 
 namespace PrivateRag.Web.Auth;
 

@@ -1,5 +1,11 @@
 using Microsoft.AspNetCore.Diagnostics;
-using PrivateRag.Core.Domain;
+using PrivateRag.Core;
+using PrivateRag.Core.Audit;
+using PrivateRag.Core.Collections;
+using PrivateRag.Core.Documents;
+using PrivateRag.Core.Evaluation;
+using PrivateRag.Core.Identity;
+using PrivateRag.Hosting;
 
 namespace PrivateRag.Web.Startup;
 

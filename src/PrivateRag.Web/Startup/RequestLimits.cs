@@ -1,8 +1,12 @@
 using System.ComponentModel.DataAnnotations;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
+using PrivateRag.Core;
+using PrivateRag.Core.Audit;
+using PrivateRag.Core.Collections;
 using PrivateRag.Core.Documents;
-using PrivateRag.Core.Domain;
+using PrivateRag.Core.Identity;
+using PrivateRag.Hosting;
 
 namespace PrivateRag.Web.Startup;
 

@@ -1,8 +1,9 @@
 using Microsoft.EntityFrameworkCore;
 using PrivateRag.Core.Analytics;
-using PrivateRag.Core.Chat;
+using PrivateRag.Core.Answering;
 using PrivateRag.Core.Collections;
-using PrivateRag.Core.Domain;
+using PrivateRag.Core.Documents;
+using PrivateRag.Core.Identity;
 using PrivateRag.Core.Storage;
 using PrivateRag.Core.Tests.Support;
 using PrivateRag.Core.Text;

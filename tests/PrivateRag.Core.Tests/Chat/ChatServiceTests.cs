@@ -1,8 +1,8 @@
-using Microsoft.Extensions.AI;
-using PrivateRag.Core.Answers;
-using PrivateRag.Core.Chat;
+using PrivateRag.Core;
+using PrivateRag.Core.Answering;
 using PrivateRag.Core.Collections;
-using PrivateRag.Core.Domain;
+using PrivateRag.Core.Evaluation;
+using PrivateRag.Core.Identity;
 using PrivateRag.Core.Tests.Support;
 
 namespace PrivateRag.Core.Tests.Chat;

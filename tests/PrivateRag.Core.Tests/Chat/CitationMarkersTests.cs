@@ -1,4 +1,4 @@
-using PrivateRag.Core.Answers;
+using PrivateRag.Core.Answering;
 
 namespace PrivateRag.Core.Tests.Chat;
 

@@ -1,7 +1,9 @@
+using PrivateRag.Core.Answering;
+using PrivateRag.Core.Audit;
 using PrivateRag.Core.Collections;
-using PrivateRag.Core.Domain;
-using PrivateRag.Core.Explain;
+using PrivateRag.Core.Evaluation;
 using PrivateRag.Core.Identity;
+using PrivateRag.Core.Retrieval;
 using PrivateRag.Core.Tests.Support;
 
 namespace PrivateRag.Core.Tests.Chat;

@@ -1,6 +1,5 @@
 using Microsoft.Extensions.AI;
-using PrivateRag.Core.Answers;
-using PrivateRag.Core.Chat;
+using PrivateRag.Core.Answering;
 using PrivateRag.Core.Collections;
 using PrivateRag.Core.Tests.Support;
 
@@ -78,7 +77,7 @@ public sealed class GroundedAnswerTests
         var service = host.Get<ChatService>();
         var first = await service.AskAsync(new ChatRequest("When does the cafeteria open?"), CoreTestHost.User("bob"));
 
-        await Assert.ThrowsAsync<PrivateRag.Core.Domain.NotFoundException>(async () =>
+        await Assert.ThrowsAsync<PrivateRag.Core.NotFoundException>(async () =>
         {
             await foreach (var _ in service.RegenerateAsync(first.MessageId, null, CoreTestHost.User("mallory"))) { }
         });

@@ -1,4 +1,4 @@
-using PrivateRag.Core.Chat;
+using PrivateRag.Core.Answering;
 using PrivateRag.Core.Collections;
 using PrivateRag.Core.Tests.Support;
 

@@ -1,4 +1,4 @@
-using PrivateRag.Core.Answers;
+using PrivateRag.Core.Answering;
 using PrivateRag.Core.Indexing;
 using PrivateRag.Core.Retrieval;
 using PrivateRag.Core.Text;

@@ -1,9 +1,10 @@
 using System.Text;
+using PrivateRag.Core.Answering;
+using PrivateRag.Core.Audit;
 using PrivateRag.Core.Collections;
 using PrivateRag.Core.Documents;
-using PrivateRag.Core.Domain;
+using PrivateRag.Core.Identity;
 using PrivateRag.Core.Indexing;
-using PrivateRag.Core.Ingestion;
 using PrivateRag.Core.Tests.Support;
 
 namespace PrivateRag.Core.Tests.Documents;
@@ -24,7 +25,7 @@ public sealed class DocumentServiceTests
         Assert.True(second.Duplicate);
         Assert.Equal(first.Document.Id, second.Document.Id);
         Assert.Single(await documents.ListAsync(collection.Id, CoreTestHost.Admin));
-        Assert.Equal(1, await host.Get<IngestionQueue>().PendingCountAsync());
+        Assert.Equal(1, await PendingJobsAsync(host));
     }
 
     [Fact]
@@ -48,7 +49,7 @@ public sealed class DocumentServiceTests
         Assert.Equal(DocumentStatus.Failed, result.Document.Status);
         Assert.Equal(RejectReason.Unsupported, result.Document.FailureReason);
         Assert.Contains(".exe", result.Document.Error);
-        Assert.Equal(0, await host.Get<IngestionQueue>().PendingCountAsync());
+        Assert.Equal(0, await PendingJobsAsync(host));
     }
 
     [Fact]
@@ -101,5 +102,11 @@ public sealed class DocumentServiceTests
         Assert.DoesNotContain(Directory.EnumerateFiles(Path.Combine(host.DataPath, "blobs"), "*", SearchOption.AllDirectories),
             f => !f.Contains("/tmp/"));
         Assert.False(await documents.DeleteAsync(id, CoreTestHost.Admin));
+    }
+
+    private static async Task<int> PendingJobsAsync(CoreTestHost host)
+    {
+        await using var db = await host.Get<Microsoft.EntityFrameworkCore.IDbContextFactory<PrivateRag.Core.Storage.PrivateRagDbContext>>().CreateDbContextAsync();
+        return await Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.CountAsync(db.IngestionJobs, j => j.State == JobState.Pending || j.State == JobState.Leased);
     }
 }

@@ -1,8 +1,8 @@
 using System.Text;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
+using PrivateRag.Core.Answering;
 using PrivateRag.Core.Collections;
-using PrivateRag.Core.Domain;
 using PrivateRag.Core.Evaluation;
 using PrivateRag.Core.Storage;
 using PrivateRag.Core.Tests.Support;

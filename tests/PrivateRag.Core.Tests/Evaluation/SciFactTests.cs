@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
+using PrivateRag.Core;
 using PrivateRag.Core.Evaluation;
 using PrivateRag.Core.Indexing.Embedded;
 using PrivateRag.Core.Retrieval;
@@ -28,7 +28,7 @@ public sealed class SciFactTests(ITestOutputHelper output)
             using (var index = new EmbeddedChunkIndex(Path.Combine(folder, "chunks.db")))
             {
                 await BeirCorpusIndexer.IndexAsync(index, collection, BeirFiles.ReadCorpusAsync(Path.Combine(dir!, "corpus.jsonl.gz")));
-                var retriever = new HybridRetriever(index, Microsoft.Extensions.Options.Options.Create(new RetrievalOptions()), new NoServices(), NullLogger<HybridRetriever>.Instance);
+                var retriever = new HybridRetriever(index, Microsoft.Extensions.Options.Options.Create(new RetrievalOptions()), ModelCapabilities.None, NullLogger<HybridRetriever>.Instance);
 
                 var (report, _) = await RetrievalEvaluator.EvaluateAsync(
                     await BeirFiles.ReadQueriesAsync(Path.Combine(dir!, "queries.train.jsonl")),
@@ -48,8 +48,4 @@ public sealed class SciFactTests(ITestOutputHelper output)
         }
     }
 
-    private sealed class NoServices : IServiceProvider
-    {
-        public object? GetService(Type serviceType) => null;
-    }
 }

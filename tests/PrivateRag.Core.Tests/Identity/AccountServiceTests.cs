@@ -1,4 +1,8 @@
-using PrivateRag.Core.Domain;
+using PrivateRag.Core.Answering;
+using PrivateRag.Core.Audit;
+using PrivateRag.Core.Collections;
+using PrivateRag.Core.Documents;
+using PrivateRag.Core.Evaluation;
 using PrivateRag.Core.Identity;
 using PrivateRag.Core.Tests.Support;
 

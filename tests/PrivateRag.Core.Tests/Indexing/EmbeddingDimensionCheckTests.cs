@@ -1,5 +1,4 @@
 using Microsoft.Extensions.AI;
-using Microsoft.Extensions.DependencyInjection;
 using PrivateRag.Core.Indexing;
 using PrivateRag.Core.Indexing.Embedded;
 
@@ -27,8 +26,7 @@ public sealed class EmbeddingDimensionCheckTests : IDisposable
         var collection = Guid.NewGuid();
         await index.ReplaceDocumentAsync(document,
             [new IndexedChunk(IndexedChunk.MakeId(document, 0), document, collection, "a.txt", 0, 1, 1, null, 0, 4, "text", Enumerable.Repeat(0.5f, indexed).ToArray())]);
-        var services = new ServiceCollection().AddSingleton<IEmbeddingGenerator<string, Embedding<float>>>(new FixedSizeEmbedder(model)).BuildServiceProvider();
-        return new EmbeddingDimensionCheck(index, services);
+        return new EmbeddingDimensionCheck(index, new ModelCapabilities(embedder: new FixedSizeEmbedder(model)));
     }
 
     [Fact]

@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Options;
 using PrivateRag.Core.Indexing;
 using PrivateRag.Core.Indexing.Qdrant;
 

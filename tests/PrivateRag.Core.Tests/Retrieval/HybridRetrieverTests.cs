@@ -1,7 +1,6 @@
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using PrivateRag.Core.Indexing;
 using PrivateRag.Core.Indexing.Embedded;
@@ -28,8 +27,7 @@ public sealed class HybridRetrieverTests : IDisposable
         var services = new ServiceCollection().AddLogging();
         if (index is null) services.AddEmbeddedChunkIndex(_ => Path.Combine(_folder, "chunks.db"));
         else services.AddSingleton(index);
-        if (generator is not null) services.AddSingleton(generator);
-        if (reranker is not null) services.AddSingleton(reranker);
+        services.AddSingleton(new ModelCapabilities(embedder: generator, reranker: reranker));
         services.AddRetrieval(configuration);
         var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
         _providers.Add(provider);

@@ -1,19 +1,16 @@
-using System.Collections.Concurrent;
 using System.Text;
 using Microsoft.EntityFrameworkCore;
-using PrivateRag.Core.Chat;
+using PrivateRag.Core.Answering;
 using PrivateRag.Core.Collections;
 using PrivateRag.Core.Documents;
 using PrivateRag.Core.Identity;
-using PrivateRag.Core.Ingestion;
 using PrivateRag.Core.Storage;
-using PrivateRag.Core.Tests.Documents;
 using PrivateRag.Core.Tests.Support;
 using PrivateRag.Tests;
 
 namespace PrivateRag.Core.Tests.Storage;
 
-/// <summary>The scale-out store on a real PostgreSQL server: migrations, leasing with SKIP LOCKED, the same services.</summary>
+/// <summary>The scale-out store on a real PostgreSQL server: migrations and the same services (leasing with SKIP LOCKED: PrivateRag.Ingest.Tests).</summary>
 public sealed class PostgreSqlStoreTests
 {
     [PostgreSqlFact]
@@ -24,55 +21,6 @@ public sealed class PostgreSqlStoreTests
         Assert.IsType<PostgreSqlStoreContext>(db);
         Assert.Empty(await db.Database.GetPendingMigrationsAsync());
         Assert.False(db.Database.HasPendingModelChanges(), "Run 'dotnet ef migrations add --context PostgreSqlStoreContext'.");
-        await DropAsync(db);
-    }
-
-    [PostgreSqlFact]
-    public async Task Several_workers_drain_one_queue_and_no_job_is_processed_twice()
-    {
-        await using var host = await CoreTestHost.StartPostgreSqlAsync();
-        var collection = await host.Get<CollectionService>().CreateAsync(new CreateCollection("c"));
-        var documents = host.Get<DocumentService>();
-        const int jobs = 120;
-        for (var i = 0; i < jobs; i++)
-            await documents.UploadAsync(collection.Id, $"{i}.txt", new MemoryStream(Encoding.UTF8.GetBytes($"document number {i}")), CoreTestHost.Admin);
-
-        var queue = host.Get<IngestionQueue>();
-        var processed = new ConcurrentBag<(Guid Job, string Worker)>();
-        await Task.WhenAll(Enumerable.Range(0, 8).Select(w => Task.Run(async () =>
-        {
-            while (await queue.TryLeaseAsync($"worker-{w}", TimeSpan.FromMinutes(1)) is { } lease)
-            {
-                processed.Add((lease.JobId, lease.WorkerId));
-                await Task.Delay(2); // hold the lease briefly, as real work would
-                await queue.CompleteAsync(lease);
-            }
-        })));
-
-        Assert.Equal(jobs, processed.Count);
-        Assert.Equal(jobs, processed.Select(p => p.Job).Distinct().Count());
-        Assert.True(processed.Select(p => p.Worker).Distinct().Count() > 1, "the work was shared between workers");
-        Assert.Equal(0, await queue.PendingCountAsync());
-        await using var db = await host.Get<IDbContextFactory<PrivateRagDbContext>>().CreateDbContextAsync();
-        await DropAsync(db);
-    }
-
-    [PostgreSqlFact]
-    public async Task An_expired_lease_is_taken_over()
-    {
-        var clock = new ManualClock(DateTimeOffset.UtcNow.AddMinutes(1));
-        await using var host = await CoreTestHost.StartPostgreSqlAsync();
-        var collection = await host.Get<CollectionService>().CreateAsync(new CreateCollection("c"));
-        await host.Get<DocumentService>().UploadAsync(collection.Id, "a.txt", new MemoryStream([65]), CoreTestHost.Admin);
-        var queue = new IngestionQueue(host.Get<IDbContextFactory<PrivateRagDbContext>>(), clock);
-        var first = await queue.TryLeaseAsync("crashed", TimeSpan.FromMinutes(1));
-        Assert.NotNull(first);
-        Assert.Null(await queue.TryLeaseAsync("other", TimeSpan.FromMinutes(1)));
-        clock.Advance(TimeSpan.FromMinutes(2));
-        var second = await queue.TryLeaseAsync("other", TimeSpan.FromMinutes(1));
-        Assert.Equal(first!.JobId, second!.JobId);
-        Assert.Equal(2, second.Attempt);
-        await using var db = await host.Get<IDbContextFactory<PrivateRagDbContext>>().CreateDbContextAsync();
         await DropAsync(db);
     }
 

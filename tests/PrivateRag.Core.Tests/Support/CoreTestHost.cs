@@ -1,12 +1,15 @@
-using PrivateRag.Tests;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using PrivateRag.Core;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using PrivateRag.Core.Access;
-using PrivateRag.Core.Domain;
+using PrivateRag.Core.Audit;
+using PrivateRag.Core.Collections;
+using PrivateRag.Core.Documents;
+using PrivateRag.Core.Identity;
 using PrivateRag.Core.Indexing;
 using PrivateRag.Core.Storage;
+using PrivateRag.Tests;
 
 namespace PrivateRag.Core.Tests.Support;
 
@@ -51,7 +54,7 @@ public sealed class CoreTestHost : IAsyncDisposable
         configure?.Invoke(settings);
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
         var services = new ServiceCollection().AddLogging().AddPrivateRagCore(configuration);
-        if (chat is not null) services.AddSingleton(chat);
+        if (chat is not null) services.Replace(ServiceDescriptor.Singleton(new ModelCapabilities(chat: chat)));
         var provider = services.BuildServiceProvider();
         await provider.GetRequiredService<StoreMigrator>().MigrateAsync();
         return new CoreTestHost(dataPath, provider);

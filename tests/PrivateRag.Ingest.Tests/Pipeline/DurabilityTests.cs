@@ -1,7 +1,9 @@
 using System.Diagnostics;
+using PrivateRag.Core.Answering;
+using PrivateRag.Core.Audit;
 using PrivateRag.Core.Blobs;
 using PrivateRag.Core.Documents;
-using PrivateRag.Core.Domain;
+using PrivateRag.Core.Identity;
 using PrivateRag.Core.Indexing;
 using PrivateRag.Ingest.Tests.Support;
 using PrivateRag.Tests;
@@ -88,13 +90,13 @@ public sealed class DurabilityTests
         }
     }
 
-    /// <summary>Starts <c>PrivateRag.Ingest</c> as a standalone worker on the data folder and kills it (SIGKILL) once
+    /// <summary>Starts <c>PrivateRag.Ingest.Worker</c> as a standalone worker on the data folder and kills it (SIGKILL) once
     /// at least one document is indexed while others are still open. True when it was killed mid-way.</summary>
     private static async Task<bool> RunWorkerUntilFirstIndexedThenKillAsync(string dataPath, int total)
     {
         var start = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
         start.ArgumentList.Add("exec");
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "PrivateRag.Ingest.dll"));
+        start.ArgumentList.Add(HostBuildOutput.AssemblyPath("PrivateRag.Ingest.Worker"));
         start.Environment["PrivateRag__DataPath"] = dataPath;
         start.Environment["Ingestion__LeaseDuration"] = "00:00:02";
         start.Environment["Ingestion__Isolation"] = "InProcess";

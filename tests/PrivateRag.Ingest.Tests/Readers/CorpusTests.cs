@@ -52,8 +52,8 @@ public sealed class CorpusTests
         }
         catch (DocumentRejectedException ex)
         {
-            Assert.NotEqual(PrivateRag.Core.Domain.RejectReason.None, ex.Reason);
-            Assert.NotEqual(PrivateRag.Core.Domain.RejectReason.Internal, ex.Reason);
+            Assert.NotEqual(PrivateRag.Core.Documents.RejectReason.None, ex.Reason);
+            Assert.NotEqual(PrivateRag.Core.Documents.RejectReason.Internal, ex.Reason);
             Assert.False(string.IsNullOrWhiteSpace(ex.Message));
         }
     }

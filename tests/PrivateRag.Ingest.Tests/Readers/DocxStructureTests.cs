@@ -1,5 +1,10 @@
 using DocumentFormat.OpenXml.Packaging;
-using PrivateRag.Core.Domain;
+using PrivateRag.Core.Answering;
+using PrivateRag.Core.Audit;
+using PrivateRag.Core.Collections;
+using PrivateRag.Core.Documents;
+using PrivateRag.Core.Evaluation;
+using PrivateRag.Core.Identity;
 using PrivateRag.Ingest.Readers;
 using PrivateRag.Tests;
 using W = DocumentFormat.OpenXml.Wordprocessing;

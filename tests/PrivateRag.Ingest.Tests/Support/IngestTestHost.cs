@@ -3,9 +3,10 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using PrivateRag.Core;
 using PrivateRag.Core.Access;
+using PrivateRag.Core.Audit;
 using PrivateRag.Core.Collections;
 using PrivateRag.Core.Documents;
-using PrivateRag.Core.Domain;
+using PrivateRag.Core.Identity;
 using PrivateRag.Core.Indexing;
 using PrivateRag.Core.Storage;
 using PrivateRag.Ingest.Pipeline;
@@ -47,6 +48,17 @@ public sealed class IngestTestHost : IAsyncDisposable
         var provider = services.BuildServiceProvider();
         await provider.GetRequiredService<StoreMigrator>().MigrateAsync();
         return new IngestTestHost(dataPath, provider, owns);
+    }
+
+    /// <summary>The same services on a fresh database of the PostgreSQL server named by PRIVATERAG_TEST_POSTGRES.</summary>
+    public static Task<IngestTestHost> StartPostgreSqlAsync()
+    {
+        var database = new Npgsql.NpgsqlConnectionStringBuilder(PrivateRag.Tests.PostgreSql.ConnectionString!) { Database = "privaterag_test_" + Guid.NewGuid().ToString("N")[..12] };
+        return StartAsync(s =>
+        {
+            s["Store:Provider"] = "PostgreSql";
+            s["Store:ConnectionString"] = database.ConnectionString;
+        });
     }
 
     public T Get<T>() where T : notnull => _provider.GetRequiredService<T>();

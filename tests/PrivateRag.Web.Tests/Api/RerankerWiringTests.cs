@@ -1,5 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
-using PrivateRag.Core.Retrieval;
+using PrivateRag.Core;
 using PrivateRag.Tests;
 
 namespace PrivateRag.Web.Tests.Api;
@@ -15,11 +15,11 @@ public sealed class RerankerWiringTests
     {
         await using (var without = new PrivateRagAppFactory())
         {
-            Assert.Null(without.Services.GetService<IPassageReranker>());
+            Assert.Null(without.Services.GetRequiredService<ModelCapabilities>().Reranker);
         }
 
         await using var with = new PrivateRagAppFactory(new Dictionary<string, string?> { ["Models:Reranker:Path"] = SharedData.TinyModel });
-        Assert.NotNull(with.Services.GetService<IPassageReranker>());
+        Assert.NotNull(with.Services.GetRequiredService<ModelCapabilities>().Reranker);
         Assert.False(with.Services.GetRequiredService<PrivateRag.Inference.InferenceStatus>().Reranker.IsLoaded);
     }
 }

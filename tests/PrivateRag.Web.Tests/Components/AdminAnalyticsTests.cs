@@ -2,7 +2,7 @@ using Bunit;
 using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.DependencyInjection;
 using PrivateRag.Core.Access;
-using PrivateRag.Core.Chat;
+using PrivateRag.Core.Answering;
 using PrivateRag.Web.Components;
 using PrivateRag.Web.Components.Pages;
 using PrivateRag.Web.Resources;

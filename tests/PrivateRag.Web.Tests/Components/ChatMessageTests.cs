@@ -1,5 +1,5 @@
 using Bunit;
-using PrivateRag.Core.Chat;
+using PrivateRag.Core.Answering;
 using PrivateRag.Web.Components.Shared;
 
 namespace PrivateRag.Web.Tests.Components;

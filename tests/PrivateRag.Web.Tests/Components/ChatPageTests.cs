@@ -1,6 +1,6 @@
 using Bunit;
 using Microsoft.Extensions.DependencyInjection;
-using PrivateRag.Core.Chat;
+using PrivateRag.Core.Answering;
 using PrivateRag.Web.Components.Pages;
 
 namespace PrivateRag.Web.Tests.Components;
@@ -88,7 +88,7 @@ public sealed class ChatPageTests
         await cut.WaitForAssertionAsync(async () =>
         {
             var detail = await conversations.GetAsync(summary.Id, ctx.AdminAccess);
-            Assert.Equal(1, detail!.Messages.Single(m => m.Role == PrivateRag.Core.Domain.TurnRole.Assistant).Feedback);
+            Assert.Equal(1, detail!.Messages.Single(m => m.Role == PrivateRag.Core.Answering.TurnRole.Assistant).Feedback);
         }, Wait);
     }
 

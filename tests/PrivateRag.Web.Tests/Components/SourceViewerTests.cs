@@ -1,6 +1,6 @@
 using Bunit;
 using Microsoft.Extensions.DependencyInjection;
-using PrivateRag.Core.Chat;
+using PrivateRag.Core.Answering;
 using PrivateRag.Core.Documents;
 using PrivateRag.Core.Indexing;
 using PrivateRag.Web.Components.Shared;

@@ -4,9 +4,8 @@ using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
-using PrivateRag.Core.Backup;
 using PrivateRag.Core.Indexing;
-using PrivateRag.Core.Options;
+using PrivateRag.Core.Operations;
 using PrivateRag.Core.Storage;
 using PrivateRag.Web.Tests.Api;
 

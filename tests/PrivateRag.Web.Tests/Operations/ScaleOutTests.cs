@@ -58,11 +58,12 @@ public sealed class ScaleOutTests
 
     private static Process StartWorker(string dataPath, string connectionString)
     {
-        var dll = Path.Combine(AppContext.BaseDirectory, "PrivateRag.Ingest.dll");
-        Assert.True(File.Exists(dll), $"The worker {dll} was not built beside the tests.");
+        var dll = HostBuildOutput.AssemblyPath("PrivateRag.Ingest.Worker");
+        Assert.True(File.Exists(dll), $"The worker {dll} was not built.");
         var start = new ProcessStartInfo("dotnet", $"\"{dll}\"")
         {
-            WorkingDirectory = AppContext.BaseDirectory,
+            // Its own bin folder is its content root (appsettings.json).
+            WorkingDirectory = Path.GetDirectoryName(dll)!,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };

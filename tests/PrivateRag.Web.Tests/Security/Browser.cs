@@ -3,7 +3,6 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Mvc.Testing;
-using PrivateRag.Web.Tests.Api;
 
 namespace PrivateRag.Web.Tests.Security;
 

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Security.Claims;
-using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
 using PrivateRag.Web.Auth;
 using PrivateRag.Web.Tests.Api;
 

@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text;
-using PrivateRag.Core.Answers;
-using PrivateRag.Core.Chat;
+using PrivateRag.Core.Answering;
 
 namespace PrivateRag.Web.Components.Shared;
 
@@ -68,7 +67,7 @@ public sealed class ChatExchange(string question)
         ChatExchange? current = null;
         foreach (var m in messages)
         {
-            if (m.Role == PrivateRag.Core.Domain.TurnRole.User)
+            if (m.Role == PrivateRag.Core.Answering.TurnRole.User)
             {
                 current = new ChatExchange(m.Text);
                 exchanges.Add(current);
