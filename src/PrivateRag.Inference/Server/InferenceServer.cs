@@ -41,7 +41,7 @@ public static class InferenceServer
             foreach (var (key, configured) in new[]
                      {
                          (InferenceServiceCollectionExtensions.ChatModelKey, options.Value.Chat.IsLocal),
-                         (InferenceServiceCollectionExtensions.EmbeddingModelKey, options.Value.Embedding.IsLocal),
+                         (InferenceServiceCollectionExtensions.EmbeddingModelKey, options.Value.Embedding.IsLocal && !options.Value.Embedding.IsOnnx),
                      })
             {
                 if (!configured) continue;
@@ -52,6 +52,18 @@ public static class InferenceServer
                 catch (Exception ex) when (ex is not OperationCanceledException)
                 {
                     logger.LogError(ex, "Loading the model {Key} failed; /health/ready stays 503", key);
+                }
+            }
+
+            if (services.GetService<Onnx.OnnxEmbeddingGenerator>() is { } onnx)
+            {
+                try
+                {
+                    await onnx.LoadAsync(stoppingToken);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    logger.LogError(ex, "Loading the ONNX embedding model failed; /health/ready stays 503");
                 }
             }
         }
