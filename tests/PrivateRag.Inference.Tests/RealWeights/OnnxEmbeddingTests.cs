@@ -213,6 +213,20 @@ public sealed class OnnxEmbeddingTests(OnnxModelsFixture models, ITestOutputHelp
     }
 
     [PackagedModelFact]
+    public async Task An_onnx_model_is_registered_instead_of_llamasharp_and_loads_on_first_use()
+    {
+        using var services = TinyModelFixture.Build(new Dictionary<string, string?> { ["Models:Embedding:Path"] = PackagedModel.MiniLM.ModelPath });
+        var status = services.GetRequiredService<InferenceStatus>().Embedding;
+
+        Assert.Null(services.GetService<Local.LocalEmbeddingGenerator>());
+        Assert.Null(services.GetKeyedService<Local.LocalModel>(InferenceServiceCollectionExtensions.EmbeddingModelKey));
+        Assert.False(status.IsLoaded);
+        await services.GetRequiredService<IEmbeddingGenerator<string, Embedding<float>>>().GenerateAsync(["load"]);
+        Assert.True(status.IsLoaded);
+        Assert.Equal("model.onnx", status.ModelName);
+    }
+
+    [PackagedModelFact]
     public void Pooling_comes_from_1_Pooling_config_json_beside_the_model_else_mean()
     {
         var arctic = models.Services(PackagedModel.ArcticXs).GetRequiredService<OnnxEmbeddingGenerator>().Files;
