@@ -7,6 +7,7 @@ var verbs = new Dictionary<string, Func<BenchmarkArgs, Task<int>>>(StringCompare
     ["ingestion"] = IngestionBenchmark.RunAsync,
     ["generation"] = GenerationBenchmark.RunAsync,
     ["index"] = IndexBenchmark.RunAsync,
+    ["embedding"] = EmbeddingBenchmark.RunAsync,
 };
 
 if (args.Length == 0 || !verbs.TryGetValue(args[0], out var run))

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 using PrivateRag.Core.Operations;
 using PrivateRag.Inference.Local;
+using PrivateRag.Inference.Onnx;
 
 namespace PrivateRag.Inference.Server;
 
@@ -37,20 +38,24 @@ public static class InferenceServer
         IOptions<ModelsOptions> options,
         ILogger<ModelWarmup> logger,
         [FromKeyedServices(InferenceServiceCollectionExtensions.ChatModelKey)] LocalModel? chat = null,
-        [FromKeyedServices(InferenceServiceCollectionExtensions.EmbeddingModelKey)] LocalModel? embedding = null) : BackgroundService
+        [FromKeyedServices(InferenceServiceCollectionExtensions.EmbeddingModelKey)] LocalModel? embedding = null,
+        OnnxEmbeddingGenerator? onnx = null) : BackgroundService
     {
         protected override async Task ExecuteAsync(CancellationToken stoppingToken)
         {
-            foreach (var (model, configured) in new[] { (chat, options.Value.Chat.IsLocal), (embedding, options.Value.Embedding.IsLocal) })
+            var loads = new List<(string Path, Func<CancellationToken, Task> Load)>();
+            if (options.Value.Chat.IsLocal && chat is not null) loads.Add((chat.Path, async ct => await chat.GetWeightsAsync(ct)));
+            if (embedding is not null) loads.Add((embedding.Path, async ct => await embedding.GetWeightsAsync(ct)));
+            if (onnx is not null) loads.Add((options.Value.Embedding.Path!, onnx.LoadAsync));
+            foreach (var (path, load) in loads)
             {
-                if (!configured || model is null) continue;
                 try
                 {
-                    await model.GetWeightsAsync(stoppingToken);
+                    await load(stoppingToken);
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException)
                 {
-                    logger.LogError(ex, "Loading the model {Path} failed; /health/ready stays 503", model.Path);
+                    logger.LogError(ex, "Loading the model {Path} failed; /health/ready stays 503", path);
                 }
             }
         }

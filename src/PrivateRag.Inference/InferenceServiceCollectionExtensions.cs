@@ -35,7 +35,8 @@ public static class InferenceServiceCollectionExtensions
     /// <see cref="ITokenizer"/> when either model is local, <see cref="LocalReranker"/> when <c>Models:Reranker</c> has a
     /// Path (a local cross-encoder GGUF; OpenAI-compatible servers have no rerank API). Unconfigured capabilities register nothing: resolve them
     /// with <c>GetService</c> and degrade. A Path runs the GGUF in-process (loaded on first use), an Endpoint calls
-    /// an OpenAI-compatible server.
+    /// an OpenAI-compatible server. An embedding Path ending in <c>.onnx</c> runs a sentence-transformer with ONNX Runtime
+    /// instead (<see cref="Onnx.OnnxEmbeddingGenerator"/>), behind the same prefixes and normalisation.
     /// </summary>
     public static IServiceCollection AddPrivateRagInference(this IServiceCollection services, IConfiguration configuration)
     {
@@ -96,7 +97,11 @@ public static class InferenceServiceCollectionExtensions
 
         if (configured.Embedding.IsConfigured)
         {
-            if (configured.Embedding.IsLocal)
+            if (configured.Embedding.IsOnnx)
+            {
+                Onnx.OnnxRegistration.AddOnnxEmbeddings(services, registerTokenizer: !configured.Chat.IsLocal);
+            }
+            else if (configured.Embedding.IsLocal)
             {
                 services.AddKeyedSingleton(EmbeddingModelKey, (sp, _) => new LocalModel(
                     Models(sp).Embedding, sp.GetRequiredService<InferenceStatus>().Embedding, sp.GetRequiredService<ILoggerFactory>()));
@@ -111,7 +116,7 @@ public static class InferenceServiceCollectionExtensions
                 var embedding = Models(sp).Embedding;
                 var status = sp.GetRequiredService<InferenceStatus>().Embedding;
                 IEmbeddingGenerator<string, Embedding<float>> inner = embedding.IsLocal
-                    ? sp.GetRequiredService<LocalEmbeddingGenerator>()
+                    ? Onnx.OnnxRegistration.LocalGenerator(sp, embedding)
                     : OpenAIClientFor(embedding, sp).GetEmbeddingClient(embedding.ModelName).AsIEmbeddingGenerator();
                 // Local: the container owns (and disposes) the inner generator; remote: this wrapper does.
                 return new PurposeEmbeddingGenerator(embedding.IsLocal ? new NonDisposing(inner) : inner, embedding, status);
@@ -126,7 +131,7 @@ public static class InferenceServiceCollectionExtensions
                 sp.GetRequiredKeyedService<LocalModel>(RerankerModelKey), sp.GetRequiredService<ILogger<LocalReranker>>()));
         }
 
-        var tokenizerModel = configured.Chat.IsLocal ? ChatModelKey : configured.Embedding.IsLocal ? EmbeddingModelKey : null;
+        var tokenizerModel = configured.Chat.IsLocal ? ChatModelKey : configured.Embedding.IsLocal && !configured.Embedding.IsOnnx ? EmbeddingModelKey : null;
         if (tokenizerModel is not null)
             services.AddSingleton<ITokenizer>(sp => new LocalTokenizer(sp.GetRequiredKeyedService<LocalModel>(tokenizerModel)));
 

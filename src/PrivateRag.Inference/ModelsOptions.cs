@@ -77,6 +77,27 @@ public sealed class EmbeddingModelOptions : ModelOptions
 
     /// <summary>Scale every vector to unit length (L2), so dot product equals cosine similarity.</summary>
     public bool Normalize { get; set; } = true;
+
+    /// <summary>
+    /// For a <c>.onnx</c> <see cref="ModelOptions.Path"/>: its WordPiece vocabulary (<c>vocab.txt</c>) or
+    /// <c>tokenizer.json</c>. Unset: found beside the model (see <see cref="Onnx.OnnxModelFiles"/>).
+    /// </summary>
+    public string? TokenizerPath { get; set; }
+
+    /// <summary>
+    /// For a <c>.onnx</c> model: <c>mean</c> or <c>cls</c>. Unset: what a sentence-transformers
+    /// <c>1_Pooling/config.json</c> beside the model says, else <c>mean</c>. (A GGUF declares its own pooling.)
+    /// </summary>
+    public string? Pooling { get; set; }
+
+    /// <summary>
+    /// For a <c>.onnx</c> model: tokens per input, special tokens included; longer inputs are truncated. Unset: the
+    /// <c>max_seq_length</c> of a <c>sentence_bert_config.json</c> beside the model, else 512.
+    /// </summary>
+    [Range(8, 8192)]
+    public int? MaxTokens { get; set; }
+
+    internal bool IsOnnx => IsLocal && Onnx.OnnxModelFiles.IsOnnx(Path!);
 }
 
 /// <summary>

@@ -5,7 +5,7 @@ namespace PrivateRag.Inference;
 
 /// <summary>
 /// Validates every model section on start: data annotations of the nested sections, Path XOR Endpoint,
-/// the file exists and is a GGUF, the endpoint is an absolute http(s) address and names a model.
+/// the file exists and is a GGUF (or, for embeddings, a <c>.onnx</c> model with a tokenizer beside it), the endpoint is an absolute http(s) address and names a model.
 /// </summary>
 internal sealed class ModelsOptionsValidator : IValidateOptions<ModelsOptions>
 {
@@ -41,7 +41,12 @@ internal sealed class ModelsOptionsValidator : IValidateOptions<ModelsOptions>
             return;
         }
 
-        if (hasPath)
+        if (hasPath && model is EmbeddingModelOptions embedding && Onnx.OnnxModelFiles.IsOnnx(model.Path!))
+        {
+            // A sentence-transformer run with ONNX Runtime: the model, its tokenizer and its pooling must all be found.
+            if (Onnx.OnnxModelFiles.TryResolve(embedding, out var problems) is null) failures.AddRange(problems);
+        }
+        else if (hasPath)
         {
             var path = model.Path!;
             if (Directory.Exists(path))

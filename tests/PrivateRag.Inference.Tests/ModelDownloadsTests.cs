@@ -18,6 +18,49 @@ public sealed class ModelDownloadsTests(ModelFileServer server) : IClassFixture<
         "tiny-test", ModelCapability.Chat, "The tiny random llama model, from a local server.", url, "tiny-test.gguf",
         ModelManagementTests.TinyBytes, sha256, "pinned for the test", "test", 512);
 
+    private ModelPreset OnnxPreset(string repository) => new(
+        "onnx-test", ModelCapability.Embedding, "A two-file ONNX embedder from a local server.", new Uri(server.Address, $"/{repository}/onnx/model.onnx"),
+        "onnx-test.onnx", null, null, "not pinned", "test", 256)
+    {
+        Pooling = "cls",
+        Companions = [new ModelCompanion(new Uri(server.Address, $"/{repository}/vocab.txt"), "onnx-test.vocab.txt")],
+    };
+
+    [Fact]
+    public async Task An_onnx_preset_downloads_its_vocabulary_beside_it_and_is_present_only_with_both()
+    {
+        using var downloads = new ModelDownloads(_http, _folder, NullLogger<ModelDownloads>.Instance);
+        var preset = OnnxPreset("repo");
+
+        downloads.Start(preset);
+        var done = await WaitForEndAsync(downloads, "onnx-test");
+
+        Assert.Equal(ModelDownloadStatus.Completed, done.Status);
+        Assert.Equal(ModelFileServer.OnnxBytes, File.ReadAllBytes(Path.Combine(_folder, "onnx-test.onnx")));
+        Assert.Equal(ModelFileServer.VocabularyText, File.ReadAllText(Path.Combine(_folder, "onnx-test.vocab.txt")));
+        Assert.True(downloads.IsPresent(preset));
+        File.Delete(Path.Combine(_folder, "onnx-test.vocab.txt"));
+        Assert.False(downloads.IsPresent(preset));
+        // The provider finds NAME.vocab.txt beside NAME.onnx; the hint carries what the .onnx file does not say.
+        var hint = ModelFiles.ConfigurationHint(preset, Path.Combine(_folder, "onnx-test.onnx"));
+        Assert.Contains("Models:Embedding:Pooling=cls", hint);
+        Assert.Contains("Models:Embedding:MaxTokens=256", hint);
+    }
+
+    [Fact]
+    public async Task A_companion_that_is_a_web_page_fails_the_download_and_leaves_no_file()
+    {
+        using var downloads = new ModelDownloads(_http, _folder, NullLogger<ModelDownloads>.Instance);
+
+        downloads.Start(OnnxPreset("gated"));
+        var done = await WaitForEndAsync(downloads, "onnx-test");
+
+        Assert.Equal(ModelDownloadStatus.Failed, done.Status);
+        Assert.Contains("did not return a text file", done.Error);
+        Assert.False(File.Exists(Path.Combine(_folder, "onnx-test.vocab.txt")));
+        Assert.False(File.Exists(Path.Combine(_folder, "onnx-test.vocab.txt.part")));
+    }
+
     [SharedDataFact]
     public async Task A_download_runs_in_the_background_reports_progress_and_lands_where_models_pull_puts_it()
     {

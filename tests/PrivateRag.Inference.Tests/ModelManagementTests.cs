@@ -23,6 +23,13 @@ public sealed class ModelFileServer : IAsyncLifetime
 
     public Uri NotAModelUrl { get; private set; } = null!;
 
+    /// <summary>The start of an ONNX ModelProto (ir_version = 8), then filler: what the downloader checks, not a model.</summary>
+    public static readonly byte[] OnnxBytes = [0x08, 0x08, .. Enumerable.Repeat((byte)0x2A, 4096)];
+
+    public const string VocabularyText = "[PAD]\n[UNK]\n[CLS]\n[SEP]\n[MASK]\nhello\n";
+
+    public Uri Address => new(_app!.Urls.First());
+
     /// <summary>The tiny model sent in 64 KB pieces about 25 ms apart (~0.7 s), so progress can be watched.</summary>
     public Uri SlowTinyModelUrl { get; private set; } = null!;
 
@@ -50,6 +57,11 @@ public sealed class ModelFileServer : IAsyncLifetime
                 await Task.Delay(25, http.RequestAborted);
             }
         });
+        // A two-file ONNX "repository" (model + vocabulary), and one whose vocabulary is a sign-in page.
+        _app.MapGet("/repo/onnx/model.onnx", () => Results.Bytes(OnnxBytes, "application/octet-stream"));
+        _app.MapGet("/repo/vocab.txt", () => Results.Text(VocabularyText, "text/plain"));
+        _app.MapGet("/gated/onnx/model.onnx", () => Results.Bytes(OnnxBytes, "application/octet-stream"));
+        _app.MapGet("/gated/vocab.txt", () => Results.Text("<!doctype html><html>Sign in to download</html>", "text/html"));
         await _app.StartAsync();
         var address = new Uri(_app.Urls.First());
         TinyModelUrl = new Uri(address, "/models/tiny.gguf");
@@ -167,8 +179,22 @@ public sealed class ModelManagementTests(ModelFileServer server) : IClassFixture
         Assert.All(presets, p =>
         {
             Assert.Equal("https", p.Url.Scheme);
-            Assert.EndsWith(".gguf", p.FileName, StringComparison.Ordinal);
-            Assert.EndsWith(p.FileName, p.Url.AbsolutePath, StringComparison.Ordinal);
+            if (p.FileName.EndsWith(".onnx", StringComparison.Ordinal))
+            {
+                // An ONNX export keeps its repository's name (onnx/model.onnx) and is saved under the preset's, with its vocabulary.
+                Assert.Equal(ModelCapability.Embedding, p.Capability);
+                Assert.EndsWith("/onnx/model.onnx", p.Url.AbsolutePath, StringComparison.Ordinal);
+                var vocabulary = Assert.Single(p.Companions);
+                Assert.Equal(Path.GetFileNameWithoutExtension(p.FileName) + ".vocab.txt", vocabulary.FileName);
+                Assert.EndsWith("/vocab.txt", vocabulary.Url.AbsolutePath, StringComparison.Ordinal);
+            }
+            else
+            {
+                Assert.EndsWith(".gguf", p.FileName, StringComparison.Ordinal);
+                Assert.EndsWith(p.FileName, p.Url.AbsolutePath, StringComparison.Ordinal);
+                Assert.Empty(p.Companions);
+            }
+
             Assert.True(p.Sha256 is null || (p.Sha256.Length == 64 && p.Sha256.All(Uri.IsHexDigit)), p.Name);
             Assert.False(string.IsNullOrWhiteSpace(p.ChecksumNote));
         });
@@ -178,6 +204,9 @@ public sealed class ModelManagementTests(ModelFileServer server) : IClassFixture
             Assert.True(p.Normalize);
             Assert.NotNull(p.EmbeddingDimensions);
         });
+        Assert.Equal(("query: ", "passage: "), (ModelCatalog.Find("e5-small-v2-onnx")?.QueryPrefix, ModelCatalog.Find("e5-small-v2-onnx")?.DocumentPrefix));
+        Assert.Equal("Represent this sentence for searching relevant passages: ", ModelCatalog.Find("bge-small-en-v1.5-onnx")?.QueryPrefix);
+        Assert.Equal(("cls", "apache-2.0"), (ModelCatalog.Find("bge-small-en-v1.5-onnx")?.Pooling, ModelCatalog.Find("all-minilm-l6-v2-onnx")?.License));
         var nomic = ModelCatalog.Find("NOMIC-embed-text-v1.5");
         Assert.Equal("search_query: ", nomic?.QueryPrefix);
         Assert.Equal("search_document: ", nomic?.DocumentPrefix);

@@ -86,8 +86,18 @@ public static class ModelsCommand
             try
             {
                 await Console.Error.WriteLineAsync($"Downloading {source} -> {destination}");
-                var result = await new ModelDownloader(http).DownloadAsync(source, destination, expected, preset?.SizeBytes, new StderrProgress(), ct);
+                var downloader = new ModelDownloader(http);
+                var result = await downloader.DownloadAsync(source, destination, expected, preset?.SizeBytes, new StderrProgress(), ct);
                 await Console.Error.WriteLineAsync();
+                // Files the model needs beside it (an ONNX embedder's vocabulary); with --url, from the mirror's folder.
+                IReadOnlyList<(Uri Url, string Destination, string? Sha256)> companions = preset is null ? []
+                    : ModelFiles.Companions(preset, parse.GetValue(dir)!, mirror: parse.GetValue(url) is null ? null : source);
+                foreach (var (companionUrl, companionPath, companionSha) in companions)
+                {
+                    await Console.Error.WriteLineAsync($"Downloading {companionUrl} -> {companionPath}");
+                    await downloader.DownloadAsync(companionUrl, companionPath, companionSha, cancellationToken: ct);
+                }
+
                 if (parse.GetValue(GlobalOptions.Json))
                 {
                     CliOutput.WriteJson(new { path = result.Path, bytes = result.Bytes, sha256 = result.Sha256, verified = expected is not null, resumedFrom = result.ResumedFrom, alreadyPresent = result.AlreadyPresent });

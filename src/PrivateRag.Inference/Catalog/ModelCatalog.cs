@@ -22,13 +22,23 @@ public sealed record ModelPreset(
 
     public string? DocumentPrefix { get; init; }
 
-    /// <summary>mean, cls, last or rank (rerankers): what the GGUF declares and llama.cpp applies.</summary>
+    /// <summary>mean, cls, last or rank (rerankers): what the GGUF declares and llama.cpp applies; for an ONNX model, what to set as <c>Models:Embedding:Pooling</c>.</summary>
     public string? Pooling { get; init; }
 
     public bool? Normalize { get; init; }
 
     public int? EmbeddingDimensions { get; init; }
+
+    /// <summary>
+    /// Files the model needs beside it (an ONNX embedder's <c>vocab.txt</c>), downloaded after it into the same folder
+    /// under their own <see cref="ModelCompanion.FileName"/>, which the provider looks for (<c>NAME.vocab.txt</c>).
+    /// </summary>
+    public IReadOnlyList<ModelCompanion> Companions { get; init; } = [];
 }
+
+/// <summary>A file downloaded beside a preset's model file (tokenizer vocabulary and the like).</summary>
+/// <param name="Sha256">Lower-case hex, or null when not pinned (as <see cref="ModelPreset.Sha256"/>).</param>
+public sealed record ModelCompanion(Uri Url, string FileName, string? Sha256 = null);
 
 /// <summary>
 /// The presets <c>privaterag models list</c> shows and <c>models pull NAME</c> fetches. Nothing here was downloaded
@@ -81,6 +91,20 @@ public static class ModelCatalog
         {
             QueryPrefix = null, DocumentPrefix = null, Pooling = "cls", Normalize = true, EmbeddingDimensions = 1024,
         },
+        // ONNX sentence-transformers (Models:Embedding:Path=FILE.onnx, run with ONNX Runtime): the fp32 exports in the
+        // model authors' repositories where they publish one, with the WordPiece vocabulary as a companion file.
+        // Pooling is not in the .onnx file: the configuration hint carries it (Models:Embedding:Pooling).
+        OnnxEmbedder("bge-small-en-v1.5-onnx",
+            "BGE small English v1.5 (ONNX, fp32): 384 dimensions, fast on CPU; query instruction prefix; CLS pooling.",
+            "https://huggingface.co/BAAI/bge-small-en-v1.5/resolve/main/", "bge-small-en-v1.5", "mit", 512, "cls", " About 133 MB.")
+            with { QueryPrefix = "Represent this sentence for searching relevant passages: " },
+        OnnxEmbedder("e5-small-v2-onnx",
+            "E5 small v2 (ONNX, fp32): 384-dimensional English embeddings, asymmetric (\"query: \" / \"passage: \"); mean pooling.",
+            "https://huggingface.co/Xenova/e5-small-v2/resolve/main/", "e5-small-v2", "mit", 512, "mean", " About 133 MB; the ONNX export of intfloat/e5-small-v2 (MIT) published by Xenova.")
+            with { QueryPrefix = "query: ", DocumentPrefix = "passage: " },
+        OnnxEmbedder("all-minilm-l6-v2-onnx",
+            "all-MiniLM-L6-v2 (ONNX, fp32): 384 dimensions, the smallest and fastest preset; symmetric (no prefixes); mean pooling; trained on 256 tokens.",
+            "https://huggingface.co/sentence-transformers/all-MiniLM-L6-v2/resolve/main/", "all-MiniLM-L6-v2", "apache-2.0", 256, "mean", " About 90 MB."),
         new("bge-reranker-v2-m3", ModelCapability.Reranker,
             "BGE reranker v2 M3, Q8_0: multilingual cross-encoder (rank pooling) for re-scoring retrieved passages.",
             new("https://huggingface.co/gpustack/bge-reranker-v2-m3-GGUF/resolve/main/bge-reranker-v2-m3-Q8_0.gguf"),
@@ -89,6 +113,17 @@ public static class ModelCatalog
             Pooling = "rank",
         },
     ];
+
+    /// <summary>An ONNX embedder whose repository keeps <c>onnx/model.onnx</c> and <c>vocab.txt</c> at <paramref name="repository"/>.</summary>
+    private static ModelPreset OnnxEmbedder(string name, string description, string repository, string stem, string license, int maxTokens, string pooling, string size) =>
+        new(name, ModelCapability.Embedding, description, new Uri(repository + "onnx/model.onnx"), stem + ".onnx", null, null,
+            Unpinned + size + " URL not fetched from here (no hub is reachable).", license, maxTokens)
+        {
+            Pooling = pooling,
+            Normalize = true,
+            EmbeddingDimensions = 384,
+            Companions = [new ModelCompanion(new Uri(repository + "vocab.txt"), stem + ".vocab.txt")],
+        };
 
     public static ModelPreset? Find(string name) =>
         All.FirstOrDefault(p => string.Equals(p.Name, name, StringComparison.OrdinalIgnoreCase));

@@ -27,7 +27,8 @@ public sealed class ModelDownloadException(string message, Exception? inner = nu
 
 /// <summary>
 /// Downloads a model file into <c>DESTINATION.part</c>, resuming an interrupted download with an HTTP Range request,
-/// then checks its SHA-256 (when given) and that it is a GGUF file, and only then renames it to DESTINATION. A failed
+/// then checks its SHA-256 (when given) and that it is what its name says (a GGUF file, an ONNX model or a text
+/// vocabulary), and only then renames it to DESTINATION. A failed
 /// check deletes the part file: no final file is ever left that did not pass.
 /// </summary>
 public sealed class ModelDownloader(HttpClient http)
@@ -85,14 +86,39 @@ public sealed class ModelDownloader(HttpClient http)
             throw new ModelDownloadException($"Checksum mismatch for {url}: expected SHA-256 {expectedSha256}, got {sha256}. The download was deleted.");
         }
 
-        if (!GgufFile.HasMagic(part))
+        if (ContentProblem(part, destination) is { } problem)
         {
             File.Delete(part);
-            throw new ModelDownloadException($"{url} did not return a GGUF file (is the address right, or did the server send an error page?). The download was deleted.");
+            throw new ModelDownloadException($"{url} did not return {problem} (is the address right, or did the server send an error page?). The download was deleted.");
         }
 
         File.Move(part, destination, overwrite: false);
         return new DownloadResult(destination, bytes, sha256, resumedFrom, AlreadyPresent: false);
+    }
+
+    /// <summary>
+    /// What the downloaded bytes fail to be, by the destination's kind: a GGUF starts with its magic; an ONNX model
+    /// is a protobuf whose first field is ir_version (tag byte 0x08); a vocabulary or JSON file is text, not an HTML
+    /// page (what a hub sends for a sign-in or an error).
+    /// </summary>
+    private static string? ContentProblem(string part, string destination)
+    {
+        if (Onnx.OnnxModelFiles.IsOnnx(destination))
+        {
+            using var file = File.OpenRead(part);
+            return file.ReadByte() == 0x08 ? null : "an ONNX model";
+        }
+
+        if (destination.EndsWith(".txt", StringComparison.OrdinalIgnoreCase) || destination.EndsWith(".json", StringComparison.OrdinalIgnoreCase))
+        {
+            using var reader = new StreamReader(part);
+            var start = new char[256];
+            var read = reader.Read(start, 0, start.Length);
+            var text = new string(start, 0, read).TrimStart();
+            return read > 0 && !text.StartsWith('<') && !text.Contains('\0', StringComparison.Ordinal) ? null : "a text file";
+        }
+
+        return GgufFile.HasMagic(part) ? null : "a GGUF file";
     }
 
     private static async Task CopyAsync(

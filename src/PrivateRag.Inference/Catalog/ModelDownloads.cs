@@ -87,8 +87,9 @@ public sealed class ModelDownloads : IHostedService, IDisposable
     public ModelDownloadState? Find(string name) =>
         All.FirstOrDefault(d => string.Equals(d.Name, name, StringComparison.OrdinalIgnoreCase));
 
-    /// <summary>Whether the preset's file is already in the download folder.</summary>
-    public bool IsPresent(ModelPreset preset) => File.Exists(DestinationOf(preset));
+    /// <summary>Whether the preset's file (and each companion file) is already in the download folder.</summary>
+    public bool IsPresent(ModelPreset preset) =>
+        File.Exists(DestinationOf(preset)) && ModelFiles.Companions(preset, Directory).All(c => File.Exists(c.Destination));
 
     public string DestinationOf(ModelPreset preset)
     {
@@ -144,8 +145,12 @@ public sealed class ModelDownloads : IHostedService, IDisposable
         try
         {
             var progress = new Progress(download, _time, Notify);
-            var result = await new ModelDownloader(_http).DownloadAsync(
+            var downloader = new ModelDownloader(_http);
+            var result = await downloader.DownloadAsync(
                 preset.Url, download.Destination, preset.Sha256, preset.SizeBytes, progress, download.Cancellation.Token);
+            // Companions (a vocabulary) are small: fetched after the model, the download is complete only with them.
+            foreach (var (url, destination, sha256) in ModelFiles.Companions(preset, Directory))
+                await downloader.DownloadAsync(url, destination, sha256, cancellationToken: download.Cancellation.Token);
             download.Complete(result, preset.Sha256 is not null, _time.GetUtcNow());
             _logger.LogInformation("Downloaded model {Name} to {Destination} ({Bytes} bytes, SHA-256 {Sha256})",
                 preset.Name, result.Path, result.Bytes, result.Sha256);

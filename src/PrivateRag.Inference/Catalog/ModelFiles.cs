@@ -35,6 +35,23 @@ public static class ModelFiles
         var hint = $"{section}:Path={path}";
         if (preset.QueryPrefix is not null) hint += $" {section}:QueryPrefix=\"{preset.QueryPrefix}\"";
         if (preset.DocumentPrefix is not null) hint += $" {section}:DocumentPrefix=\"{preset.DocumentPrefix}\"";
+        // A GGUF declares its pooling and length; an ONNX export does not, so they are part of the settings.
+        if (Onnx.OnnxModelFiles.IsOnnx(preset.FileName))
+        {
+            if (preset.Pooling is not null) hint += $" {section}:Pooling={preset.Pooling}";
+            hint += $" {section}:MaxTokens={preset.ContextSize}";
+        }
+
         return hint;
+    }
+
+    /// <summary>
+    /// Where each of a preset's companion files comes from and goes to: the catalogue's address, or with a mirror
+    /// (<c>models pull --url</c>) the same file name in the mirror's folder; always beside the model file.
+    /// </summary>
+    public static IReadOnlyList<(Uri Url, string Destination, string? Sha256)> Companions(ModelPreset preset, string directory, Uri? mirror = null)
+    {
+        ArgumentNullException.ThrowIfNull(preset);
+        return [.. preset.Companions.Select(c => (mirror is null ? c.Url : new Uri(mirror, c.FileName), Destination(directory, c.FileName), c.Sha256))];
     }
 }

@@ -54,7 +54,8 @@ public sealed class ModelInventory
         if (!options.IsLocal) return report with { Endpoint = ConfigurationKeys.RedactUserInfo(options.Endpoint) };
 
         var path = options.Path!;
-        var (info, error) = ReadHeader(path);
+        // An ONNX embedder has no GGUF header to describe; its dimension comes from the loaded session.
+        var (info, error) = Onnx.OnnxModelFiles.IsOnnx(path) ? (null, null) : ReadHeader(path);
         var loaded = status.Loaded;
         var perToken = info?.KvCacheBytesPerToken;
         return report with

@@ -35,8 +35,16 @@ internal sealed class LocalEmbeddingGenerator : IEmbeddingGenerator<string, Embe
         _metadata = new EmbeddingGeneratorMetadata("llamasharp", new Uri(System.IO.Path.GetFullPath(model.Path)), status.ModelName);
     }
 
-    /// <summary>Most tokens one input may have; longer inputs are cut to this many.</summary>
-    internal int MaxInputTokens => (int)Math.Min(_model.Options.ContextSize, _model.Options.BatchSize);
+    /// <summary>
+    /// Most tokens one input may have; longer inputs are cut to this many: the context and batch size, and the
+    /// model's trained context (BERT has position embeddings for 512 tokens only; more would read past the table).
+    /// </summary>
+    internal int MaxInputTokens(LLamaContext context)
+    {
+        var limit = (int)Math.Min(_model.Options.ContextSize, _model.Options.BatchSize);
+        var trained = context.NativeHandle.ModelHandle.ContextSize;
+        return trained > 0 ? Math.Min(limit, trained) : limit;
+    }
 
     public async Task<GeneratedEmbeddings<Embedding<float>>> GenerateAsync(
         IEnumerable<string> values, EmbeddingGenerationOptions? options = null, CancellationToken cancellationToken = default)
@@ -110,14 +118,17 @@ internal sealed class LocalEmbeddingGenerator : IEmbeddingGenerator<string, Embe
         var vocab = context.Vocab;
         // add_special adds BOS (and EOS/SEP for BERT-style vocabularies); text is never parsed for control tokens.
         var tokens = context.Tokenize(text.Length == 0 ? " " : text, addBos: true, special: false);
-        var limit = MaxInputTokens;
+        var limit = MaxInputTokens(context);
         if (tokens.Length <= limit) return tokens;
 
         _logger.LogDebug("Embedding input of {Tokens} tokens truncated to {Limit}", tokens.Length, limit);
         var truncated = tokens[..limit];
-        // Keep a trailing EOS/SEP the tokenizer added, as the model was trained with it.
+        // Keep the closing token the tokenizer added, as the model was trained with it: EOS, or for BERT-style
+        // vocabularies [SEP] (llama.cpp adds it without declaring EOS, so ShouldAddEOS is false for them).
         if (vocab.ShouldAddEOS && vocab.EOS is { } eos && tokens[^1] == eos)
             truncated[^1] = eos;
+        else if (vocab.SEP is { } sep && tokens[^1] == sep)
+            truncated[^1] = sep;
         return truncated;
     }
 
