@@ -127,34 +127,33 @@ public sealed class ChatService(
         }
         else if (kernel is null)
         {
-            answer = ExtractiveAnswerer.Answer(question, sources, options.Value.ExtractiveSentences);
+            // Quoted document text is as untrusted as model output: a passage may carry an image to another host.
+            answer = AnswerSanitizer.Sanitize(ExtractiveAnswerer.Answer(question, sources, options.Value.ExtractiveSentences));
             RecordFirstText(ref firstTokenMs, started);
             foreach (var piece in SplitForStreaming(answer)) yield return new ChatEvent.Delta(piece);
         }
         else
         {
-            var text = new StringBuilder();
+            var raw = new StringBuilder();
             var sanitizer = new StreamingAnswerSanitizer();
             var updates = 0;
             var generationStarted = Stopwatch.GetTimestamp();
             await foreach (var piece in kernel.StreamAnswerAsync(question, sources, history, ct))
             {
                 updates++;
+                raw.Append(piece);
                 var safe = sanitizer.Push(piece);
                 if (safe.Length == 0) continue;
                 RecordFirstText(ref firstTokenMs, started);
-                text.Append(safe);
                 yield return new ChatEvent.Delta(safe);
             }
             var rest = sanitizer.Complete();
-            if (rest.Length > 0)
-            {
-                text.Append(rest);
-                yield return new ChatEvent.Delta(rest);
-            }
+            if (rest.Length > 0) yield return new ChatEvent.Delta(rest);
             var seconds = Stopwatch.GetElapsedTime(generationStarted).TotalSeconds;
             if (updates > 1 && seconds > 0) PrivateRagTelemetry.TokensPerSecond.Record(updates / seconds);
-            answer = CitationMarkers.RemoveUnknown(text.ToString().Trim(), sources.Count);
+            // The answer that is returned, sent with "done" and stored: the whole text sanitised at once (after removing
+            // markers, whose removal could otherwise join "![x][9](url)" into an image).
+            answer = AnswerSanitizer.Sanitize(CitationMarkers.RemoveUnknown(raw.ToString(), sources.Count)).Trim();
         }
 
         var cited = CitationMarkers.Find(answer);

@@ -103,7 +103,7 @@ public sealed class AccountService(IDbContextFactory<PrivateRagDbContext> dbFact
         var entity = new ApiKey
         {
             Name = string.IsNullOrWhiteSpace(name) ? "key" : name.Trim(),
-            Prefix = key[..Math.Min(key.Length, 10)],
+            Prefix = ApiKeyHashing.DisplayId(key, supplied: secret is not null),
             Hash = ApiKeyHashing.Hash(key),
             Role = keyRole,
             UserId = userId,
@@ -121,7 +121,17 @@ public sealed class AccountService(IDbContextFactory<PrivateRagDbContext> dbFact
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var hash = ApiKeyHashing.Hash(secret);
-        if (await db.ApiKeys.AnyAsync(k => k.Hash == hash, ct)) return;
+        if (await db.ApiKeys.FirstOrDefaultAsync(k => k.Hash == hash, ct) is { } existing)
+        {
+            // Stored by an earlier version with the first characters of the secret itself as its prefix: replace them.
+            var display = ApiKeyHashing.DisplayId(secret, supplied: true);
+            if (existing.Prefix != display)
+            {
+                existing.Prefix = display;
+                await db.SaveChangesAsync(ct);
+            }
+            return;
+        }
         await CreateApiKeyAsync(name, Roles.Admin, null, secret, ct);
     }
 

@@ -39,5 +39,13 @@ public static class ApiKeyHashing
     public static string NewKey() => KeyPrefix + Convert.ToBase64String(RandomNumberGenerator.GetBytes(32))
         .Replace('+', '-').Replace('/', '_').TrimEnd('=');
 
+    /// <summary>
+    /// What lists, logs and the audit trail show of a key. A generated key's first characters (<c>prk_</c> and six of
+    /// 43 random ones) identify it and reveal nothing usable; a secret someone chose (the bootstrap key) may be a
+    /// guessable word, so none of it is shown: an id derived from its hash instead, which the store holds anyway.
+    /// </summary>
+    public static string DisplayId(string key, bool supplied) =>
+        supplied || !key.StartsWith(KeyPrefix, StringComparison.Ordinal) ? "key-" + Hash(key)[..8] : key[..Math.Min(key.Length, 10)];
+
     public static string Hash(string key) => Convert.ToHexStringLower(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(key)));
 }

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using PrivateRag.Core;
 using PrivateRag.Core.Audit;
+using PrivateRag.Core.Access;
 using PrivateRag.Core.Collections;
 using PrivateRag.Core.Documents;
 using PrivateRag.Core.Identity;
@@ -13,7 +14,8 @@ public static class CollectionsApi
     public sealed record AccessDto(bool? Everyone, IReadOnlyList<string>? Groups, IReadOnlyList<string>? Users);
     public sealed record CreateCollectionDto(string? Name, string? Description, AccessDto? Access);
     public sealed record CollectionCreatedDto(Guid Id, string Name);
-    public sealed record CollectionDto(Guid Id, string Name, string? Description, AccessDto Access, int Documents, int Chunks);
+    /// <param name="Access">Who may read it: for admins only (null for readers, who need not learn who else has access).</param>
+    public sealed record CollectionDto(Guid Id, string Name, string? Description, AccessDto? Access, int Documents, int Chunks);
     public sealed record UpdateCollectionDto(string? Name, string? Description);
     public sealed record DocumentPageDto(
         IEnumerable<DocumentsApi.DocumentDto> Items, int Total, int Page, int PageSize, IReadOnlyDictionary<string, int> Counts);
@@ -37,12 +39,17 @@ public static class CollectionsApi
         return group;
     }
 
-    private static async Task<Ok<IEnumerable<CollectionDto>>> ListAsync(HttpContext http, CollectionService collections) =>
-        TypedResults.Ok((await collections.ListReadableAsync(await http.RequireAccessAsync(), http.RequestAborted)).Select(ToDto));
+    private static async Task<Ok<IEnumerable<CollectionDto>>> ListAsync(HttpContext http, CollectionService collections)
+    {
+        var who = await http.RequireAccessAsync();
+        return TypedResults.Ok((await collections.ListReadableAsync(who, http.RequestAborted)).Select(c => ToDto(c, who)));
+    }
 
-    private static async Task<Results<Ok<CollectionDto>, NotFound>> GetAsync(Guid id, HttpContext http, CollectionService collections) =>
-        await collections.FindReadableAsync(id, await http.RequireAccessAsync(), http.RequestAborted) is { } c
-            ? TypedResults.Ok(ToDto(c)) : TypedResults.NotFound();
+    private static async Task<Results<Ok<CollectionDto>, NotFound>> GetAsync(Guid id, HttpContext http, CollectionService collections)
+    {
+        var who = await http.RequireAccessAsync();
+        return await collections.FindReadableAsync(id, who, http.RequestAborted) is { } c ? TypedResults.Ok(ToDto(c, who)) : TypedResults.NotFound();
+    }
 
     private static async Task<Created<CollectionCreatedDto>> CreateAsync(CreateCollectionDto body, CollectionService collections, CancellationToken ct)
     {
@@ -60,8 +67,8 @@ public static class CollectionsApi
         Guid id, UpdateCollectionDto body, HttpContext http, CollectionService collections)
     {
         await collections.UpdateDetailsAsync(id, body.Name, body.Description, http.RequestAborted);
-        return await collections.FindReadableAsync(id, await http.RequireAccessAsync(), http.RequestAborted) is { } c
-            ? TypedResults.Ok(ToDto(c)) : TypedResults.NotFound();
+        var who = await http.RequireAccessAsync();
+        return await collections.FindReadableAsync(id, who, http.RequestAborted) is { } c ? TypedResults.Ok(ToDto(c, who)) : TypedResults.NotFound();
     }
 
     private static async Task<Results<NoContent, NotFound>> DeleteAsync(Guid id, HttpContext http, CollectionRemoval removal) =>
@@ -89,6 +96,6 @@ public static class CollectionsApi
 
     private static CollectionAccessRule ToRule(AccessDto? a) => new(a?.Everyone ?? false, a?.Groups, a?.Users);
 
-    private static CollectionDto ToDto(CollectionSummary c) =>
-        new(c.Id, c.Name, c.Description, new AccessDto(c.Access.Everyone, c.Access.Groups, c.Access.Users), c.Documents, c.Chunks);
+    private static CollectionDto ToDto(CollectionSummary c, AccessContext who) =>
+        new(c.Id, c.Name, c.Description, who.IsAdmin ? new AccessDto(c.Access.Everyone, c.Access.Groups, c.Access.Users) : null, c.Documents, c.Chunks);
 }

@@ -39,7 +39,8 @@ public sealed class AnswerSanitizerTests
     {
         var sanitizer = new StreamingAnswerSanitizer();
         Assert.Equal("Plain text ", sanitizer.Push("Plain text ["));
-        Assert.Equal("[1] more", sanitizer.Push("1] more"));
-        Assert.Equal("", sanitizer.Complete());
+        // The last word waits for the whitespace after it: a bare URL is only recognised whole.
+        Assert.Equal("[1] ", sanitizer.Push("1] more"));
+        Assert.Equal("more", sanitizer.Complete());
     }
 }

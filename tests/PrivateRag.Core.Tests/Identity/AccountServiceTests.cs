@@ -63,6 +63,31 @@ public sealed class AccountServiceTests
     }
 
     [Fact]
+    public async Task A_supplied_key_is_shown_by_a_hash_derived_id_and_an_old_stored_prefix_is_replaced()
+    {
+        await using var host = await CoreTestHost.StartAsync();
+        var accounts = host.Get<AccountService>();
+        const string secret = "correct-horse-battery";
+        await accounts.EnsureApiKeyAsync("bootstrap", secret);
+        var shown = Assert.Single(await accounts.ListApiKeysAsync()).Prefix;
+        Assert.Equal(ApiKeyHashing.DisplayId(secret, supplied: true), shown);
+        Assert.DoesNotContain("correct", shown, StringComparison.Ordinal);
+
+        // A row written by an earlier version kept the secret's first ten characters.
+        await using (var db = await host.Get<Microsoft.EntityFrameworkCore.IDbContextFactory<PrivateRag.Core.Storage.PrivateRagDbContext>>().CreateDbContextAsync())
+        {
+            var row = db.ApiKeys.Single();
+            row.Prefix = secret[..10];
+            await db.SaveChangesAsync();
+        }
+        await accounts.EnsureApiKeyAsync("bootstrap", secret);
+        Assert.Equal(shown, Assert.Single(await accounts.ListApiKeysAsync()).Prefix);
+        // A generated key keeps its readable start: "prk_" and six random characters.
+        var generated = await accounts.CreateApiKeyAsync("ci", "user", null);
+        Assert.Equal(generated.Secret[..10], generated.Info.Prefix);
+    }
+
+    [Fact]
     public async Task Bad_input_gets_a_specific_error()
     {
         await using var host = await CoreTestHost.StartAsync();

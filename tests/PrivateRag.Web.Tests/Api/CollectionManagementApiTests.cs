@@ -137,6 +137,45 @@ public sealed class CollectionManagementApiTests : IAsyncLifetime
         return (collection, id);
     }
 
+    [Fact]
+    public async Task A_reader_sees_the_collection_but_not_who_else_may_read_it()
+    {
+        var admin = _app.CreateClientWithKey();
+        var collection = await admin.CreateCollectionAsync("Payroll", new { groups = new[] { "finance", "board-secret-group" }, users = new[] { "dana" } });
+        var reader = _app.CreateClientWithKey(await UserKeyAsync(admin, "erin", "finance"));
+
+        var listed = await reader.GetStringAsync("/api/collections");
+        var one = await reader.GetStringAsync($"/api/collections/{collection}");
+
+        foreach (var body in new[] { listed, one })
+        {
+            Assert.Contains("Payroll", body, StringComparison.Ordinal);
+            Assert.DoesNotContain("board-secret-group", body, StringComparison.Ordinal);
+            Assert.DoesNotContain("dana", body, StringComparison.Ordinal);
+        }
+        Assert.Equal(JsonValueKind.Null, JsonDocument.Parse(one).RootElement.GetProperty("access").ValueKind);
+        // Admins still get the grants.
+        var asAdmin = await admin.GetFromJsonAsync<JsonElement>($"/api/collections/{collection}");
+        Assert.Contains("board-secret-group", asAdmin.GetProperty("access").GetProperty("groups").EnumerateArray().Select(g => g.GetString()));
+    }
+
+    [Fact]
+    public async Task No_part_of_a_supplied_bootstrap_key_is_stored_listed_or_audited()
+    {
+        var admin = _app.CreateClientWithKey();
+        await admin.CreateCollectionAsync("Anything");
+        var keys = await admin.GetStringAsync("/api/apikeys");
+        var audit = await admin.GetStringAsync("/api/audit?pageSize=200");
+        // Any run of 6 characters of the secret would be a piece of it (shorter runs are ordinary words: "admin").
+        var secret = PrivateRagAppFactory.AdminKey;
+        foreach (var body in new[] { keys, audit })
+        {
+            for (var i = 0; i + 6 <= secret.Length; i++)
+                Assert.DoesNotContain(secret.Substring(i, 6), body, StringComparison.Ordinal);
+        }
+        Assert.Contains("key-", keys, StringComparison.Ordinal); // the hash-derived id stands in for it
+    }
+
     private static async Task<string> UserKeyAsync(HttpClient admin, string userName, params string[] groups)
     {
         (await admin.PostAsJsonAsync("/api/users", new { userName, role = "user", groups })).EnsureSuccessStatusCode();
