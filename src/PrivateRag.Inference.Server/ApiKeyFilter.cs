@@ -36,7 +36,10 @@ internal sealed class ApiKeyFilter : IEndpointFilter
         return next(context);
     }
 
-    /// <summary>The fairness key of a request: the caller's key, and the end user it names, if any.</summary>
+    /// <summary>
+    /// The fairness key of a request: <c>keyN/USER</c>. The lane is the API key; the end user its caller names only orders
+    /// turns inside that lane (see FairQueue), so naming many users does not take more of the model.
+    /// </summary>
     public static string UserKey(HttpContext http, string? user)
     {
         var key = http.Items.TryGetValue(KeyItem, out var index) ? $"key{index}" : "key";

@@ -16,6 +16,9 @@ public static class InferenceServer
     public static IHostApplicationBuilder AddPrivateRagInferenceServer(this IHostApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.AddOptions<InferenceServerOptions>().BindConfiguration(InferenceServerOptions.Section)
+            .ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddInferenceRateLimits();
         builder.Services.AddHostedService<ModelWarmup>();
         builder.Services.AddHealthChecks().AddCheck<ModelsLoadedCheck>("models", tags: [HealthTags.Ready]);
         return builder;

@@ -2,6 +2,7 @@ using System.Runtime.InteropServices;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Options;
 using PrivateRag.Inference.Scheduling;
 
 namespace PrivateRag.Inference.Server;
@@ -21,14 +22,15 @@ public static class OpenAiApi
     public static RouteGroupBuilder MapOpenAiApi(this IEndpointRouteBuilder routes)
     {
         ArgumentNullException.ThrowIfNull(routes);
-        var group = routes.MapGroup("/v1").AddEndpointFilter<ApiKeyFilter>();
+        var group = routes.MapGroup("/v1").AddEndpointFilter<ApiKeyFilter>().RequireRateLimiting(InferenceRateLimits.Policy);
         group.MapPost("/chat/completions", ChatCompletionsAsync);
         group.MapPost("/embeddings", EmbeddingsAsync);
         group.MapGet("/models", ListModels);
         return group;
     }
 
-    private static async Task ChatCompletionsAsync(HttpContext http, IServiceProvider services, InferenceStatus status)
+    private static async Task ChatCompletionsAsync(
+        HttpContext http, IServiceProvider services, InferenceStatus status, IOptions<ModelsOptions> models, IOptions<InferenceServerOptions> limits)
     {
         var ct = http.RequestAborted;
         var chat = services.GetService<IChatClient>();
@@ -41,11 +43,16 @@ public static class OpenAiApi
         ChatCompletionRequest? request;
         try
         {
-            request = await http.Request.ReadFromJsonAsync<ChatCompletionRequest>(Json, ct);
+            request = await ReadJsonAsync<ChatCompletionRequest>(http, limits.Value.MaxRequestBytes, ct);
         }
         catch (JsonException ex)
         {
             await WriteErrorAsync(http, StatusCodes.Status400BadRequest, $"The request body is not valid JSON: {ex.Message}", "invalid_request_error", null);
+            return;
+        }
+        catch (RequestTooLargeException ex)
+        {
+            await WriteErrorAsync(http, StatusCodes.Status413PayloadTooLarge, ex.Message, "invalid_request_error", "request_too_large");
             return;
         }
 
@@ -68,9 +75,17 @@ public static class OpenAiApi
             return;
         }
 
+        var requested = request.MaxCompletionTokens ?? request.MaxTokens;
+        if (requested is <= 0)
+        {
+            await WriteErrorAsync(http, StatusCodes.Status400BadRequest, "'max_tokens' must be at least 1.", "invalid_request_error", null);
+            return;
+        }
+        // Asking for more than the server allows gets what it allows: one caller cannot hold a sequence to the end of its context.
+        var ceiling = models.Value.Chat.MaxOutputTokens;
         var options = new ChatOptions
         {
-            MaxOutputTokens = request.MaxCompletionTokens ?? request.MaxTokens,
+            MaxOutputTokens = Math.Min(requested ?? ceiling, ceiling),
             Temperature = request.Temperature,
             TopP = request.TopP,
             TopK = request.TopK,
@@ -175,7 +190,7 @@ public static class OpenAiApi
         await http.Response.Body.FlushAsync(ct);
     }
 
-    private static async Task EmbeddingsAsync(HttpContext http, IServiceProvider services, InferenceStatus status)
+    private static async Task EmbeddingsAsync(HttpContext http, IServiceProvider services, InferenceStatus status, IOptions<InferenceServerOptions> limits)
     {
         var ct = http.RequestAborted;
         var generator = services.GetService<IEmbeddingGenerator<string, Embedding<float>>>();
@@ -189,12 +204,19 @@ public static class OpenAiApi
         List<string> inputs;
         try
         {
-            request = await http.Request.ReadFromJsonAsync<EmbeddingRequest>(Json, ct);
+            request = await ReadJsonAsync<EmbeddingRequest>(http, limits.Value.MaxRequestBytes, ct);
             inputs = Inputs(request?.Input);
+            if (inputs.Count > limits.Value.MaxEmbeddingInputs)
+                throw new FormatException($"'input' holds {inputs.Count} texts; at most {limits.Value.MaxEmbeddingInputs} are accepted per call (Inference:Server:MaxEmbeddingInputs).");
         }
         catch (Exception ex) when (ex is JsonException or FormatException)
         {
             await WriteErrorAsync(http, StatusCodes.Status400BadRequest, ex.Message, "invalid_request_error", null);
+            return;
+        }
+        catch (RequestTooLargeException ex)
+        {
+            await WriteErrorAsync(http, StatusCodes.Status413PayloadTooLarge, ex.Message, "invalid_request_error", "request_too_large");
             return;
         }
 
@@ -232,6 +254,36 @@ public static class OpenAiApi
         ArgumentException arg => http => WriteErrorAsync(http, StatusCodes.Status400BadRequest, arg.Message, "invalid_request_error", null),
         _ => null,
     };
+
+    /// <summary>
+    /// Reads a JSON body of at most <paramref name="limit"/> bytes: a declared length over it is refused before reading,
+    /// and a chunked body is cut off as soon as it passes it (Kestrel's own limit is set to the same figure).
+    /// </summary>
+    private static async Task<T?> ReadJsonAsync<T>(HttpContext http, long limit, CancellationToken ct)
+    {
+        if (http.Request.ContentLength > limit) throw new RequestTooLargeException(limit);
+        if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } size) size.MaxRequestBodySize = limit;
+        using var body = new MemoryStream();
+        var buffer = new byte[16 * 1024];
+        try
+        {
+            int read;
+            while ((read = await http.Request.Body.ReadAsync(buffer, ct)) > 0)
+            {
+                if (body.Length + read > limit) throw new RequestTooLargeException(limit);
+                body.Write(buffer, 0, read);
+            }
+        }
+        catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            throw new RequestTooLargeException(limit);
+        }
+        body.Position = 0;
+        return await JsonSerializer.DeserializeAsync<T>(body, Json, ct);
+    }
+
+    private sealed class RequestTooLargeException(long limit)
+        : Exception($"The request body is larger than {limit} bytes (Inference:Server:MaxRequestBytes).");
 
     internal static IResult Error(int status, string message, string type, string? code) =>
         Results.Json(new ErrorResponse(new ErrorDto(message, type, code)), Json, statusCode: status);

@@ -10,6 +10,7 @@ builder.AddPrivateRagInference();
 builder.AddPrivateRagInferenceServer(); // models loaded at start; ready when they are
 
 var app = builder.Build();
+app.UseRateLimiter();                   // per API key (Inference:Server:RequestsPerMinutePerKey)
 app.MapPrivateRagDefaults();
 app.MapOpenAiApi();
 app.Run();

@@ -144,6 +144,8 @@ public sealed class ServerTests(SharedServer server) : IClassFixture<SharedServe
         {
             ["Inference:Chat:MaxConcurrent"] = "1",
             ["Inference:Chat:MaxQueue"] = "0",
+            // max_tokens is held to this ceiling: allow the long answer that keeps the slot busy.
+            ["Models:Chat:MaxOutputTokens"] = "4000",
         });
         using var client = factory.CreateClientWithKey();
         var status = factory.Services.GetRequiredService<IChatSchedulerStatus>();

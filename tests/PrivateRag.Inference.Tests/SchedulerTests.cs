@@ -40,6 +40,33 @@ public sealed class FairQueueTests
         Assert.Equal(["a1", "a2"], queue.InServiceOrder());
         Assert.Equal(2, queue.Count);
     }
+
+    [Fact]
+    public void A_caller_naming_many_users_gets_one_lane_s_share_not_one_per_user()
+    {
+        var queue = new FairQueue<string>();
+        // key0's caller names a new "user" on every request; key1 sends two requests as itself.
+        for (var i = 0; i < 4; i++) queue.Enqueue($"key0/sock{i}", $"k0-{i}");
+        queue.Enqueue("key1", "k1-a");
+        queue.Enqueue("key1", "k1-b");
+
+        Assert.Equal(["k0-0", "k1-a", "k0-1", "k1-b", "k0-2", "k0-3"], queue.InServiceOrder());
+        var taken = new List<string>();
+        while (queue.TryDequeue(out var item)) taken.Add(item);
+        Assert.Equal(["k0-0", "k1-a", "k0-1", "k1-b", "k0-2", "k0-3"], taken);
+    }
+
+    [Fact]
+    public void Inside_a_lane_its_users_still_take_turns()
+    {
+        var queue = new FairQueue<string>();
+        queue.Enqueue("key0/alice", "a1");
+        queue.Enqueue("key0/alice", "a2");
+        queue.Enqueue("key0/bob", "b1");
+        Assert.Equal(["a1", "b1", "a2"], queue.InServiceOrder());
+        Assert.True(queue.Remove("key0/bob", "b1"));
+        Assert.Equal(["a1", "a2"], queue.InServiceOrder());
+    }
 }
 
 [Collection(TinyModelCollection.Name)]
