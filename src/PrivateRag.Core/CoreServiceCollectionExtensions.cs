@@ -45,14 +45,12 @@ public static class CoreServiceCollectionExtensions
         services.TryAddSingleton<ITokenCounter>(ApproximateTokenCounter.Instance);
         services.TryAddSingleton(ModelCapabilities.None);
         services.AddPrivateRagStore(configuration);
-        services.AddSingleton<IBlobStore>(sp =>
-            new FileBlobStore(Path.Combine(sp.GetRequiredService<IOptions<PrivateRagOptions>>().Value.FullDataPath, "blobs")));
+        services.AddSingleton<IBlobStore>(sp => new FileBlobStore(sp.GetRequiredService<IOptions<PrivateRagOptions>>().Value.Folder.Blobs));
         var indexProvider = configuration.GetSection(IndexOptions.Section).Get<IndexOptions>()?.Provider ?? IndexProvider.Embedded;
         if (indexProvider == IndexProvider.Qdrant)
             services.AddQdrantChunkIndex(configuration);
         else
-            services.AddEmbeddedChunkIndex(sp =>
-                Path.Combine(sp.GetRequiredService<IOptions<PrivateRagOptions>>().Value.FullDataPath, "index", "chunks.db"));
+            services.AddEmbeddedChunkIndex(sp => sp.GetRequiredService<IOptions<PrivateRagOptions>>().Value.Folder.IndexDatabase);
         services.AddRetrieval(configuration);
         DecorateRetriever(services);
 

@@ -40,7 +40,7 @@ public static class WebServiceCollectionExtensions
         services.AddDataProtection().SetApplicationName("PrivateRag");
         services.AddOptions<KeyManagementOptions>().Configure<IOptions<PrivateRagOptions>>((keys, data) =>
             keys.XmlRepository = new Microsoft.AspNetCore.DataProtection.Repositories.FileSystemXmlRepository(
-                new DirectoryInfo(Path.Combine(data.Value.FullDataPath, "keys")), Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance));
+                new DirectoryInfo(data.Value.Folder.KeysFolder), Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance));
 
         var entra = EntraOptions.IsConfigured(builder.Configuration);
         var auth = services.AddAuthentication(AuthSchemes.Smart)

@@ -20,7 +20,7 @@ public static class StoreServiceCollectionExtensions
                 {
                     var store = sp.GetRequiredService<IOptions<StoreOptions>>().Value;
                     var data = sp.GetRequiredService<IOptions<PrivateRagOptions>>().Value;
-                    db.UseSqlite(store.ConnectionString ?? SqliteConnectionStringFor(data.FullDataPath));
+                    db.UseSqlite(store.ConnectionString ?? SqliteConnectionStringFor(data.Folder));
                 });
                 services.AddSingleton<IDbContextFactory<PrivateRagDbContext>, StoreContextFactory<SqliteStoreContext>>();
                 break;
@@ -35,9 +35,9 @@ public static class StoreServiceCollectionExtensions
         return services;
     }
 
-    public static string SqliteConnectionStringFor(string dataPath) => new SqliteConnectionStringBuilder
+    public static string SqliteConnectionStringFor(DataFolder folder) => new SqliteConnectionStringBuilder
     {
-        DataSource = Path.Combine(dataPath, "privaterag.db"),
+        DataSource = folder.StoreDatabase,
         // Another process (the CLI) may write while the app runs: wait for its lock instead of failing.
         DefaultTimeout = 30,
         Pooling = true,
