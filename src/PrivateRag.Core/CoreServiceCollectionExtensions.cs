@@ -52,7 +52,6 @@ public static class CoreServiceCollectionExtensions
         else
             services.AddEmbeddedChunkIndex(sp => sp.GetRequiredService<IOptions<PrivateRagOptions>>().Value.Folder.IndexDatabase);
         services.AddRetrieval(configuration);
-        DecorateRetriever(services);
 
         services.AddSingleton<CollectionAccess>();
         services.AddSingleton<CollectionService>();
@@ -75,19 +74,5 @@ public static class CoreServiceCollectionExtensions
         services.AddPrivateRagEvaluation();
         services.AddHealthChecks().AddCheck<ReadinessCheck>("store-and-index", tags: [HealthTags.Ready]);
         return services;
-    }
-
-    /// <summary>Wraps whatever <see cref="IRetriever"/> is registered so every retrieval is timed and traced.</summary>
-    private static void DecorateRetriever(IServiceCollection services)
-    {
-        var registered = services.Last(d => d.ServiceType == typeof(IRetriever));
-        services.Remove(registered);
-        services.AddSingleton<IRetriever>(sp => new InstrumentedRetriever(registered switch
-        {
-            { ImplementationInstance: IRetriever instance } => instance,
-            { ImplementationFactory: { } factory } => (IRetriever)factory(sp),
-            { ImplementationType: { } type } => (IRetriever)ActivatorUtilities.CreateInstance(sp, type),
-            _ => throw new InvalidOperationException("The IRetriever registration cannot be decorated."),
-        }));
     }
 }

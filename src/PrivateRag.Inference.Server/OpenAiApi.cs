@@ -2,6 +2,7 @@ using System.Runtime.InteropServices;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.AI;
+using PrivateRag.Core;
 using PrivateRag.Inference.Scheduling;
 
 namespace PrivateRag.Inference.Server;
@@ -28,11 +29,11 @@ public static class OpenAiApi
         return group;
     }
 
-    private static async Task ChatCompletionsAsync(HttpContext http, IServiceProvider services, InferenceStatus status)
+    // The models come as ModelCapabilities (null when not configured), joined to Inference by the host's model bridges.
+    private static async Task ChatCompletionsAsync(HttpContext http, ModelCapabilities models, InferenceStatus status)
     {
         var ct = http.RequestAborted;
-        var chat = services.GetService<IChatClient>();
-        if (chat is null)
+        if (models.Chat is not { } chat)
         {
             await WriteErrorAsync(http, StatusCodes.Status404NotFound, "No chat model is configured on this server (Models:Chat:Path).", "invalid_request_error", "model_not_found");
             return;
@@ -175,11 +176,10 @@ public static class OpenAiApi
         await http.Response.Body.FlushAsync(ct);
     }
 
-    private static async Task EmbeddingsAsync(HttpContext http, IServiceProvider services, InferenceStatus status)
+    private static async Task EmbeddingsAsync(HttpContext http, ModelCapabilities models, InferenceStatus status)
     {
         var ct = http.RequestAborted;
-        var generator = services.GetService<IEmbeddingGenerator<string, Embedding<float>>>();
-        if (generator is null)
+        if (models.Embedder is not { } generator)
         {
             await WriteErrorAsync(http, StatusCodes.Status404NotFound, "No embedding model is configured on this server (Models:Embedding:Path).", "invalid_request_error", "model_not_found");
             return;
