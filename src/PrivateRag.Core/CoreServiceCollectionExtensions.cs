@@ -9,6 +9,7 @@ using PrivateRag.Core.Answering;
 using PrivateRag.Core.Audit;
 using PrivateRag.Core.Blobs;
 using PrivateRag.Core.Collections;
+using PrivateRag.Core.Configuration;
 using PrivateRag.Core.Documents;
 using PrivateRag.Core.Evaluation;
 using PrivateRag.Core.Identity;
@@ -46,8 +47,9 @@ public static class CoreServiceCollectionExtensions
         services.TryAddSingleton(ModelCapabilities.None);
         services.AddPrivateRagStore(configuration);
         services.AddSingleton<IBlobStore>(sp => new FileBlobStore(sp.GetRequiredService<IOptions<PrivateRagOptions>>().Value.Folder.Blobs));
-        var indexProvider = configuration.GetSection(IndexOptions.Section).Get<IndexOptions>()?.Provider ?? IndexProvider.Embedded;
-        if (indexProvider == IndexProvider.Qdrant)
+        services.AddOptions<IndexOptions>().Bind(configuration.GetSection(IndexOptions.Section))
+            .ValidateDataAnnotations().ValidateOnStart();
+        if (configuration.GetValidated<IndexOptions>(IndexOptions.Section).Provider == IndexProvider.Qdrant)
             services.AddQdrantChunkIndex(configuration);
         else
             services.AddEmbeddedChunkIndex(sp => sp.GetRequiredService<IOptions<PrivateRagOptions>>().Value.Folder.IndexDatabase);

@@ -21,7 +21,7 @@ public static class HostDefaults
     public static WebApplication MapPrivateRagDefaults(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
-        app.UsePrivateRagTelemetry(app.Configuration);
+        app.UsePrivateRagTelemetry();
         app.MapPrivateRagHealth();
         return app;
     }

@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using PrivateRag.Core.Configuration;
 
 namespace PrivateRag.Core.Storage;
 
@@ -12,8 +13,7 @@ public static class StoreServiceCollectionExtensions
     {
         services.AddOptions<StoreOptions>().Bind(configuration.GetSection(StoreOptions.Section))
             .ValidateDataAnnotations().ValidateOnStart();
-        var provider = configuration.GetSection(StoreOptions.Section).Get<StoreOptions>()?.Provider ?? StoreProvider.Sqlite;
-        switch (provider)
+        switch (configuration.GetValidated<StoreOptions>(StoreOptions.Section).Provider)
         {
             case StoreProvider.Sqlite:
                 services.AddDbContextFactory<SqliteStoreContext>((sp, db) =>
