@@ -41,7 +41,8 @@ public static class CoreServiceCollectionExtensions
         services.AddOptions<AnswerOptions>().Bind(configuration.GetSection(AnswerOptions.Section))
             .ValidateDataAnnotations().ValidateOnStart();
 
-        services.AddSingleton(TimeProvider.System);
+        // The clock is the host's: several framework pieces add the system clock the same way, and a test may bring its own.
+        services.TryAddSingleton(TimeProvider.System);
         // Defaults until a host's model bridges replace them (in whichever order the Add* calls run).
         services.TryAddSingleton<ITokenCounter>(ApproximateTokenCounter.Instance);
         services.TryAddSingleton(ModelCapabilities.None);
