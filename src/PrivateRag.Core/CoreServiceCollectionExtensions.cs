@@ -9,6 +9,7 @@ using PrivateRag.Core.Answering;
 using PrivateRag.Core.Audit;
 using PrivateRag.Core.Blobs;
 using PrivateRag.Core.Collections;
+using PrivateRag.Core.Configuration;
 using PrivateRag.Core.Documents;
 using PrivateRag.Core.Evaluation;
 using PrivateRag.Core.Identity;
@@ -40,21 +41,20 @@ public static class CoreServiceCollectionExtensions
         services.AddOptions<AnswerOptions>().Bind(configuration.GetSection(AnswerOptions.Section))
             .ValidateDataAnnotations().ValidateOnStart();
 
-        services.AddSingleton(TimeProvider.System);
+        // The clock is the host's: several framework pieces add the system clock the same way, and a test may bring its own.
+        services.TryAddSingleton(TimeProvider.System);
         // Defaults until a host's model bridges replace them (in whichever order the Add* calls run).
         services.TryAddSingleton<ITokenCounter>(ApproximateTokenCounter.Instance);
         services.TryAddSingleton(ModelCapabilities.None);
         services.AddPrivateRagStore(configuration);
-        services.AddSingleton<IBlobStore>(sp =>
-            new FileBlobStore(Path.Combine(sp.GetRequiredService<IOptions<PrivateRagOptions>>().Value.FullDataPath, "blobs")));
-        var indexProvider = configuration.GetSection(IndexOptions.Section).Get<IndexOptions>()?.Provider ?? IndexProvider.Embedded;
-        if (indexProvider == IndexProvider.Qdrant)
+        services.AddSingleton<IBlobStore>(sp => new FileBlobStore(sp.GetRequiredService<IOptions<PrivateRagOptions>>().Value.Folder.Blobs));
+        services.AddOptions<IndexOptions>().Bind(configuration.GetSection(IndexOptions.Section))
+            .ValidateDataAnnotations().ValidateOnStart();
+        if (configuration.GetValidated<IndexOptions>(IndexOptions.Section).Provider == IndexProvider.Qdrant)
             services.AddQdrantChunkIndex(configuration);
         else
-            services.AddEmbeddedChunkIndex(sp =>
-                Path.Combine(sp.GetRequiredService<IOptions<PrivateRagOptions>>().Value.FullDataPath, "index", "chunks.db"));
+            services.AddEmbeddedChunkIndex(sp => sp.GetRequiredService<IOptions<PrivateRagOptions>>().Value.Folder.IndexDatabase);
         services.AddRetrieval(configuration);
-        DecorateRetriever(services);
 
         services.AddSingleton<CollectionAccess>();
         services.AddSingleton<CollectionService>();
@@ -77,19 +77,5 @@ public static class CoreServiceCollectionExtensions
         services.AddPrivateRagEvaluation();
         services.AddHealthChecks().AddCheck<ReadinessCheck>("store-and-index", tags: [HealthTags.Ready]);
         return services;
-    }
-
-    /// <summary>Wraps whatever <see cref="IRetriever"/> is registered so every retrieval is timed and traced.</summary>
-    private static void DecorateRetriever(IServiceCollection services)
-    {
-        var registered = services.Last(d => d.ServiceType == typeof(IRetriever));
-        services.Remove(registered);
-        services.AddSingleton<IRetriever>(sp => new InstrumentedRetriever(registered switch
-        {
-            { ImplementationInstance: IRetriever instance } => instance,
-            { ImplementationFactory: { } factory } => (IRetriever)factory(sp),
-            { ImplementationType: { } type } => (IRetriever)ActivatorUtilities.CreateInstance(sp, type),
-            _ => throw new InvalidOperationException("The IRetriever registration cannot be decorated."),
-        }));
     }
 }

@@ -1,6 +1,5 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 
 namespace PrivateRag.Hosting;
@@ -14,7 +13,7 @@ public static class HostDefaults
         builder.AddPrivateRagTelemetry();
         builder.Services.AddHealthChecks();
         builder.Services.AddPrivateRagModelBridges();
-        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, StartupTasks>());
+        builder.Services.AddHostedService<StartupTasks>();
         return builder;
     }
 
@@ -22,7 +21,7 @@ public static class HostDefaults
     public static WebApplication MapPrivateRagDefaults(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
-        app.UsePrivateRagTelemetry(app.Configuration);
+        app.UsePrivateRagTelemetry();
         app.MapPrivateRagHealth();
         return app;
     }

@@ -1,11 +1,12 @@
 using Microsoft.AspNetCore.Builder;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 using OpenTelemetry;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
+using PrivateRag.Core.Configuration;
 using PrivateRag.Core.Operations;
 
 namespace PrivateRag.Hosting;
@@ -15,8 +16,10 @@ public static class TelemetryExtensions
     /// <summary>OpenTelemetry traces, metrics and logs for any PrivateRag host, exported as configured.</summary>
     public static IHostApplicationBuilder AddPrivateRagTelemetry(this IHostApplicationBuilder builder)
     {
-        var options = builder.Configuration.GetSection(TelemetryOptions.Section).Get<TelemetryOptions>() ?? new TelemetryOptions();
-        builder.Services.AddOptions<TelemetryOptions>().Bind(builder.Configuration.GetSection(TelemetryOptions.Section));
+        // Which exporters exist is decided now, from the validated section; the same values are the app's options.
+        var options = builder.Configuration.GetValidated<TelemetryOptions>(TelemetryOptions.Section);
+        builder.Services.AddOptions<TelemetryOptions>().Bind(builder.Configuration.GetSection(TelemetryOptions.Section))
+            .ValidateDataAnnotations().ValidateOnStart();
         if (options.OtlpEndpoint is null && !options.Prometheus) return builder;
 
         var otel = builder.Services.AddOpenTelemetry()
@@ -36,9 +39,10 @@ public static class TelemetryExtensions
     }
 
     /// <summary>Maps <c>/metrics</c> when the Prometheus exporter is on.</summary>
-    public static IApplicationBuilder UsePrivateRagTelemetry(this IApplicationBuilder app, IConfiguration configuration)
+    public static IApplicationBuilder UsePrivateRagTelemetry(this IApplicationBuilder app)
     {
-        if (configuration.GetSection(TelemetryOptions.Section).Get<TelemetryOptions>()?.Prometheus == true)
+        ArgumentNullException.ThrowIfNull(app);
+        if (app.ApplicationServices.GetRequiredService<IOptions<TelemetryOptions>>().Value.Prometheus)
             app.UseOpenTelemetryPrometheusScrapingEndpoint();
         return app;
     }

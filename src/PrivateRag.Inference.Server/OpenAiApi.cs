@@ -3,6 +3,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Options;
+using PrivateRag.Core;
 using PrivateRag.Inference.Scheduling;
 
 namespace PrivateRag.Inference.Server;
@@ -29,12 +30,12 @@ public static class OpenAiApi
         return group;
     }
 
+    // The models come as ModelCapabilities (null when not configured), joined to Inference by the host's model bridges.
     private static async Task ChatCompletionsAsync(
-        HttpContext http, IServiceProvider services, InferenceStatus status, IOptions<ModelsOptions> models, IOptions<InferenceServerOptions> limits)
+        HttpContext http, ModelCapabilities models, InferenceStatus status, IOptions<ModelsOptions> settings, IOptions<InferenceServerOptions> limits)
     {
         var ct = http.RequestAborted;
-        var chat = services.GetService<IChatClient>();
-        if (chat is null)
+        if (models.Chat is not { } chat)
         {
             await WriteErrorAsync(http, StatusCodes.Status404NotFound, "No chat model is configured on this server (Models:Chat:Path).", "invalid_request_error", "model_not_found");
             return;
@@ -82,7 +83,7 @@ public static class OpenAiApi
             return;
         }
         // Asking for more than the server allows gets what it allows: one caller cannot hold a sequence to the end of its context.
-        var ceiling = models.Value.Chat.MaxOutputTokens;
+        var ceiling = settings.Value.Chat.MaxOutputTokens;
         var options = new ChatOptions
         {
             MaxOutputTokens = Math.Min(requested ?? ceiling, ceiling),
@@ -190,11 +191,10 @@ public static class OpenAiApi
         await http.Response.Body.FlushAsync(ct);
     }
 
-    private static async Task EmbeddingsAsync(HttpContext http, IServiceProvider services, InferenceStatus status, IOptions<InferenceServerOptions> limits)
+    private static async Task EmbeddingsAsync(HttpContext http, ModelCapabilities models, InferenceStatus status, IOptions<InferenceServerOptions> limits)
     {
         var ct = http.RequestAborted;
-        var generator = services.GetService<IEmbeddingGenerator<string, Embedding<float>>>();
-        if (generator is null)
+        if (models.Embedder is not { } generator)
         {
             await WriteErrorAsync(http, StatusCodes.Status404NotFound, "No embedding model is configured on this server (Models:Embedding:Path).", "invalid_request_error", "model_not_found");
             return;

@@ -24,7 +24,8 @@ public static class IngestionServiceCollectionExtensions
     {
         services.AddOptions<IngestionOptions>().Bind(configuration.GetSection(IngestionOptions.Section))
             .ValidateDataAnnotations().ValidateOnStart();
-        services.AddOptions<ChunkingOptions>().Bind(configuration.GetSection(ChunkingOptions.Section));
+        services.AddOptions<ChunkingOptions>().Bind(configuration.GetSection(ChunkingOptions.Section))
+            .ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<OcrOptions>().Bind(configuration.GetSection(OcrOptions.Section))
             .ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton(sp => new PdfOcr(sp.GetRequiredService<IOptions<OcrOptions>>().Value));

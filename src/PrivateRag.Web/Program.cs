@@ -4,6 +4,7 @@ using PrivateRag.Inference;
 using PrivateRag.Ingest;
 using PrivateRag.Web;
 using PrivateRag.Web.Api;
+using PrivateRag.Web.Startup;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddPrivateRagDefaults();    // telemetry, health, model bridges, start-up tasks

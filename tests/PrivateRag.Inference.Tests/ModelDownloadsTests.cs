@@ -1,5 +1,8 @@
 using System.Net;
 using System.Net.Sockets;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging.Abstractions;
 using PrivateRag.Inference.Catalog;
 using PrivateRag.Tests;
@@ -176,14 +179,27 @@ public sealed class ModelDownloadsTests(ModelFileServer server) : IClassFixture<
     }
 
     [Fact]
-    public async Task Stopping_and_disposing_twice_as_the_host_and_container_do_is_harmless()
+    public async Task The_app_stopping_stops_the_downloads_and_no_new_one_starts()
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Models:DownloadDirectory"] = _folder });
+        builder.AddPrivateRagInference();
+        builder.Services.AddPrivateRagModelDownloads();
+        using var host = builder.Build();
+        var downloads = host.Services.GetRequiredService<ModelDownloads>();
+
+        await host.StartAsync();
+        await host.StopAsync();
+
+        Assert.Throws<ObjectDisposedException>(() => downloads.Start(Tiny(new Uri("http://127.0.0.1:9/tiny.gguf"))));
+    }
+
+    [Fact]
+    public void Disposing_twice_is_harmless()
     {
         var downloads = new ModelDownloads(_http, _folder, NullLogger<ModelDownloads>.Instance);
-
-        await downloads.StopAsync(CancellationToken.None);
         downloads.Dispose();
         downloads.Dispose();
-
         Assert.Throws<ObjectDisposedException>(() => downloads.Start(Tiny(new Uri("http://127.0.0.1:9/tiny.gguf"))));
     }
 

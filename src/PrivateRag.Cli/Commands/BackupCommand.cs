@@ -30,7 +30,7 @@ public static class BackupCommand
         command.SetAction(async (parse, ct) =>
         {
             // Restore writes the data folder itself, so it must not open (and so create) the store there first.
-            var data = Path.GetFullPath(parse.GetValue(GlobalOptions.Data) ?? "./data");
+            var data = Path.GetFullPath(parse.GetValue(GlobalOptions.Data) ?? PrivateRagOptions.DefaultDataPath);
             try
             {
                 var services = new ServiceCollection().AddLogging()

@@ -60,8 +60,9 @@ public static class ReindexCommand
 
     private static void RemoveEmbeddedIndex(string? dataPath)
     {
-        var folder = Path.Combine(Path.GetFullPath(dataPath ?? "./data"), "index");
-        if (!Directory.Exists(folder)) return;
-        foreach (var file in Directory.EnumerateFiles(folder, "chunks.db*")) File.Delete(file);
+        var index = new DataFolder(dataPath ?? PrivateRagOptions.DefaultDataPath);
+        if (!Directory.Exists(index.IndexFolder)) return;
+        // The database and its -wal / -shm files.
+        foreach (var file in Directory.EnumerateFiles(index.IndexFolder, Path.GetFileName(index.IndexDatabase) + "*")) File.Delete(file);
     }
 }

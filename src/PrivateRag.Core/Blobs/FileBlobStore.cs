@@ -3,16 +3,21 @@ using System.Security.Cryptography;
 namespace PrivateRag.Core.Blobs;
 
 /// <summary>
-/// Blobs as files named by their SHA-256 under <c>{root}/ab/cd/abcd…</c>. Writes go to a temporary file first and are
-/// renamed into place, so a crash never leaves a half-written blob under a valid name.
+/// Blobs as files named by their SHA-256, laid out as <see cref="BlobFolder"/> says. Writes go to a temporary file
+/// first and are renamed into place, so a crash never leaves a half-written blob under a valid name.
 /// </summary>
-public sealed class FileBlobStore(string root) : IBlobStore
+public sealed class FileBlobStore(BlobFolder folder) : IBlobStore
 {
-    public string Root { get; } = Path.GetFullPath(root);
+    public FileBlobStore(string root)
+        : this(new BlobFolder(root))
+    {
+    }
+
+    public string Root => folder.Root;
 
     public async Task<StoredBlob> PutAsync(Stream content, CancellationToken ct = default)
     {
-        var tempFolder = Path.Combine(Root, "tmp");
+        var tempFolder = folder.TempFolder;
         Directory.CreateDirectory(tempFolder);
         var temp = Path.Combine(tempFolder, Guid.NewGuid().ToString("N"));
         try
@@ -74,10 +79,5 @@ public sealed class FileBlobStore(string root) : IBlobStore
         if (File.Exists(path)) File.Delete(path);
     }
 
-    private string PathFor(string hash)
-    {
-        if (hash.Length != 64 || !hash.All(Uri.IsHexDigit))
-            throw new ArgumentException("A blob address is a 64-character hex SHA-256.", nameof(hash));
-        return Path.Combine(Root, hash[..2], hash[2..4], hash);
-    }
+    private string PathFor(string hash) => folder.PathFor(hash);
 }

@@ -24,7 +24,7 @@ public sealed class DocumentService(
     IAuditLog? audit = null)
 {
     public bool IsAllowedFile(string fileName) =>
-        uploadOptions.Value.AllowedExtensions.Contains(Path.GetExtension(fileName).ToLowerInvariant());
+        uploadOptions.Value.AllowedExtensions.Contains(FileFormats.ExtensionOf(fileName));
 
     /// <summary>
     /// Stores the bytes and queues ingestion. The same bytes in the same collection return the existing document.
@@ -62,7 +62,7 @@ public sealed class DocumentService(
             CollectionId = collectionId,
             Name = name,
             ContentHash = blob.Hash,
-            MediaType = MediaTypeOf(name),
+            MediaType = FileFormats.MediaTypeOf(name),
             SizeBytes = blob.Length,
             CreatedAt = clock.GetUtcNow(),
             UpdatedAt = clock.GetUtcNow(),
@@ -221,18 +221,4 @@ public sealed class DocumentService(
         if (name.Length == 0) throw new InvalidRequestException("An uploaded file needs a file name.");
         return name.Length > 255 ? name[..255] : name;
     }
-
-    public static string MediaTypeOf(string fileName) => Path.GetExtension(fileName).ToLowerInvariant() switch
-    {
-        ".pdf" => "application/pdf",
-        ".docx" => "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-        ".txt" => "text/plain",
-        ".md" or ".markdown" => "text/markdown",
-        ".pptx" => "application/vnd.openxmlformats-officedocument.presentationml.presentation",
-        ".xlsx" => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        ".html" or ".htm" => "text/html",
-        ".csv" => "text/csv",
-        ".tsv" => "text/tab-separated-values",
-        _ => "application/octet-stream",
-    };
 }

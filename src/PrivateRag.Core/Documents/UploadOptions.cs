@@ -12,6 +12,10 @@ public sealed class UploadOptions
     /// <summary>Largest upload request (several files in one multipart body).</summary>
     [Range(1, long.MaxValue)] public long MaxRequestBytes { get; set; } = 1024L * 1024 * 1024;
 
-    /// <summary>Lower-case extensions with the dot ("" = no extension, read as plain text); other types are refused at upload.</summary>
-    public string[] AllowedExtensions { get; set; } = [".pdf", ".docx", ".pptx", ".xlsx", ".html", ".htm", ".csv", ".tsv", ".txt", ".md", ".markdown", ""];
+    /// <summary>
+    /// Lower-case extensions with the dot ("" = no extension, read as plain text); other types are refused at upload.
+    /// The default is the formats table's (<see cref="FileFormats.UploadExtensions"/>), so the upload check, the
+    /// upload page and its error messages name the same list.
+    /// </summary>
+    public string[] AllowedExtensions { get; set; } = [.. FileFormats.UploadExtensions];
 }

@@ -1,3 +1,5 @@
+using System.ComponentModel.DataAnnotations;
+
 namespace PrivateRag.Core.Indexing;
 
 public enum IndexProvider { Embedded, Qdrant }
@@ -7,5 +9,7 @@ public sealed class IndexOptions
 {
     public const string Section = "Index";
 
+    /// <summary>Read when services are registered (it decides which index exists), and validated then.</summary>
+    [EnumDataType(typeof(IndexProvider), ErrorMessage = "Index:Provider must be Embedded or Qdrant.")]
     public IndexProvider Provider { get; set; } = IndexProvider.Embedded;
 }

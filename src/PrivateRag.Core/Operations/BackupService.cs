@@ -33,45 +33,43 @@ public sealed class BackupService(IOptions<PrivateRagOptions> data, IOptions<Sto
         if (store.Value.Provider != StoreProvider.Sqlite)
             throw new InvalidRequestException("privaterag backup copies the embedded default; back up PostgreSQL with pg_dump and Qdrant with its snapshots (docs/operations.md).");
         var started = DateTime.UtcNow;
-        var source = data.Value.FullDataPath;
-        var target = Path.GetFullPath(destination);
-        if (Directory.Exists(target) && Directory.EnumerateFileSystemEntries(target).Any())
-            throw new InvalidRequestException($"The backup folder '{target}' is not empty.");
-        Directory.CreateDirectory(Path.Combine(target, "index"));
+        // A backup is laid out as a data folder, so restore is a copy.
+        var source = data.Value.Folder;
+        var target = new DataFolder(destination);
+        if (Directory.Exists(target.Root) && Directory.EnumerateFileSystemEntries(target.Root).Any())
+            throw new InvalidRequestException($"The backup folder '{target.Root}' is not empty.");
+        Directory.CreateDirectory(target.IndexFolder);
 
-        CopyDatabase(Path.Combine(source, "privaterag.db"), Path.Combine(target, "privaterag.db"));
-        var indexFile = Path.Combine(source, "index", "chunks.db");
-        if (File.Exists(indexFile)) CopyDatabase(indexFile, Path.Combine(target, "index", "chunks.db"));
+        CopyDatabase(source.StoreDatabase, target.StoreDatabase);
+        if (File.Exists(source.IndexDatabase)) CopyDatabase(source.IndexDatabase, target.IndexDatabase);
 
         // Blobs are immutable and named by content: copy the ones the copied metadata refers to.
-        var hashes = await ReferencedHashesAsync(Path.Combine(target, "privaterag.db"), ct);
+        var hashes = await ReferencedHashesAsync(target.StoreDatabase, ct);
         int copied = 0, missing = 0;
         long bytes = 0;
         foreach (var hash in hashes)
         {
             ct.ThrowIfCancellationRequested();
-            var relative = Path.Combine("blobs", hash[..2], hash[2..4], hash);
-            var from = Path.Combine(source, relative);
+            var from = source.Blobs.PathFor(hash);
             if (!File.Exists(from))
             {
                 missing++; // deleted after the metadata was copied; restore drops its document
                 continue;
             }
-            var to = Path.Combine(target, relative);
+            var to = target.Blobs.PathFor(hash);
             Directory.CreateDirectory(Path.GetDirectoryName(to)!);
             File.Copy(from, to);
             bytes += new FileInfo(to).Length;
             copied++;
         }
-        var keys = Path.Combine(source, "keys");
-        if (Directory.Exists(keys))
+        if (Directory.Exists(source.KeysFolder))
         {
-            Directory.CreateDirectory(Path.Combine(target, "keys"));
-            foreach (var file in Directory.EnumerateFiles(keys)) File.Copy(file, Path.Combine(target, "keys", Path.GetFileName(file)));
+            Directory.CreateDirectory(target.KeysFolder);
+            foreach (var file in Directory.EnumerateFiles(source.KeysFolder)) File.Copy(file, Path.Combine(target.KeysFolder, Path.GetFileName(file)));
         }
-        var report = new BackupReport(target, hashes.Count, copied, bytes, missing, Math.Round((DateTime.UtcNow - started).TotalSeconds, 2));
-        await File.WriteAllTextAsync(Path.Combine(target, ManifestName), JsonSerializer.Serialize(new { createdAt = DateTimeOffset.UtcNow, report }, Json), ct);
-        logger.LogInformation("Backup of {Source} written to {Target}: {Blobs} blobs, {Bytes} bytes", source, target, copied, bytes);
+        var report = new BackupReport(target.Root, hashes.Count, copied, bytes, missing, Math.Round((DateTime.UtcNow - started).TotalSeconds, 2));
+        await File.WriteAllTextAsync(Path.Combine(target.Root, ManifestName), JsonSerializer.Serialize(new { createdAt = DateTimeOffset.UtcNow, report }, Json), ct);
+        logger.LogInformation("Backup of {Source} written to {Target}: {Blobs} blobs, {Bytes} bytes", source.Root, target.Root, copied, bytes);
         return report;
     }
 
@@ -95,21 +93,21 @@ public sealed class BackupService(IOptions<PrivateRagOptions> data, IOptions<Sto
             Directory.CreateDirectory(Path.GetDirectoryName(target)!);
             File.Copy(file, target);
         }
-        return await ReconcileAsync(to, ct);
+        return await ReconcileAsync(new DataFolder(to), ct);
     }
 
-    private static async Task<RestoreReport> ReconcileAsync(string dataPath, CancellationToken ct)
+    private static async Task<RestoreReport> ReconcileAsync(DataFolder folder, CancellationToken ct)
     {
         var options = new DbContextOptionsBuilder<SqliteStoreContext>()
-            .UseSqlite(StoreServiceCollectionExtensions.SqliteConnectionStringFor(dataPath)).Options;
+            .UseSqlite(StoreServiceCollectionExtensions.SqliteConnectionStringFor(folder)).Options;
         await using var db = new SqliteStoreContext(options);
         await db.Database.MigrateAsync(ct);
-        var chunkCounts = await IndexChunkCountsAsync(Path.Combine(dataPath, "index", "chunks.db"), ct);
+        var chunkCounts = await IndexChunkCountsAsync(folder.IndexDatabase, ct);
         var documents = await db.Documents.ToListAsync(ct);
         var requeued = 0;
         foreach (var doc in documents)
         {
-            var blob = Path.Combine(dataPath, "blobs", doc.ContentHash[..2], doc.ContentHash[2..4], doc.ContentHash);
+            var blob = folder.Blobs.PathFor(doc.ContentHash);
             if (!File.Exists(blob))
             {
                 db.Documents.Remove(doc);
@@ -133,7 +131,7 @@ public sealed class BackupService(IOptions<PrivateRagOptions> data, IOptions<Sto
             }
         }
         await db.SaveChangesAsync(ct);
-        return new RestoreReport(dataPath, await db.Documents.CountAsync(ct), requeued);
+        return new RestoreReport(folder.Root, await db.Documents.CountAsync(ct), requeued);
     }
 
     private static void CopyDatabase(string from, string to)

@@ -7,8 +7,9 @@ public static class RetrievalServiceCollectionExtensions
 {
     /// <summary>
     /// Registers <see cref="RetrievalOptions"/> (section <c>Retrieval</c>, validated at start) and
-    /// <see cref="HybridRetriever"/> as the singleton <see cref="IRetriever"/>. Needs an <c>IChunkIndex</c>; uses an
-    /// <c>IEmbeddingGenerator&lt;string, Embedding&lt;float&gt;&gt;</c> when one is registered.
+    /// <see cref="HybridRetriever"/>, served as the singleton <see cref="IRetriever"/> behind
+    /// <see cref="InstrumentedRetriever"/> (every retrieval timed and traced). Needs an <c>IChunkIndex</c> and
+    /// <see cref="ModelCapabilities"/> (dense search and reranking when they hold an embedder / reranker).
     /// </summary>
     public static IServiceCollection AddRetrieval(this IServiceCollection services, IConfiguration configuration)
     {
@@ -18,7 +19,9 @@ public static class RetrievalServiceCollectionExtensions
             .Bind(configuration.GetSection(RetrievalOptions.Section))
             .ValidateDataAnnotations()
             .ValidateOnStart();
-        services.AddSingleton<IRetriever, HybridRetriever>();
+        // The decorator is composed here, where the retriever is chosen, rather than found among the registrations later.
+        services.AddSingleton<HybridRetriever>();
+        services.AddSingleton<IRetriever>(sp => new InstrumentedRetriever(sp.GetRequiredService<HybridRetriever>()));
         return services;
     }
 }

@@ -9,6 +9,8 @@ public sealed class StoreOptions : IValidatableObject
 {
     public const string Section = "Store";
 
+    /// <summary>Read when services are registered (it decides which database context exists), and validated then.</summary>
+    [EnumDataType(typeof(StoreProvider), ErrorMessage = "Store:Provider must be Sqlite or PostgreSql.")]
     public StoreProvider Provider { get; set; } = StoreProvider.Sqlite;
 
     /// <summary>Required for PostgreSQL; for SQLite the file lives in the data folder unless this overrides it.</summary>

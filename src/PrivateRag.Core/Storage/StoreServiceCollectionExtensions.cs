@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using PrivateRag.Core.Configuration;
 
 namespace PrivateRag.Core.Storage;
 
@@ -12,15 +13,14 @@ public static class StoreServiceCollectionExtensions
     {
         services.AddOptions<StoreOptions>().Bind(configuration.GetSection(StoreOptions.Section))
             .ValidateDataAnnotations().ValidateOnStart();
-        var provider = configuration.GetSection(StoreOptions.Section).Get<StoreOptions>()?.Provider ?? StoreProvider.Sqlite;
-        switch (provider)
+        switch (configuration.GetValidated<StoreOptions>(StoreOptions.Section).Provider)
         {
             case StoreProvider.Sqlite:
                 services.AddDbContextFactory<SqliteStoreContext>((sp, db) =>
                 {
                     var store = sp.GetRequiredService<IOptions<StoreOptions>>().Value;
                     var data = sp.GetRequiredService<IOptions<PrivateRagOptions>>().Value;
-                    db.UseSqlite(store.ConnectionString ?? SqliteConnectionStringFor(data.FullDataPath));
+                    db.UseSqlite(store.ConnectionString ?? SqliteConnectionStringFor(data.Folder));
                 });
                 services.AddSingleton<IDbContextFactory<PrivateRagDbContext>, StoreContextFactory<SqliteStoreContext>>();
                 break;
@@ -35,9 +35,9 @@ public static class StoreServiceCollectionExtensions
         return services;
     }
 
-    public static string SqliteConnectionStringFor(string dataPath) => new SqliteConnectionStringBuilder
+    public static string SqliteConnectionStringFor(DataFolder folder) => new SqliteConnectionStringBuilder
     {
-        DataSource = Path.Combine(dataPath, "privaterag.db"),
+        DataSource = folder.StoreDatabase,
         // Another process (the CLI) may write while the app runs: wait for its lock instead of failing.
         DefaultTimeout = 30,
         Pooling = true,

@@ -1,5 +1,4 @@
 using System.Net.Sockets;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace PrivateRag.Inference.Catalog;
@@ -44,7 +43,11 @@ public sealed record ModelDownloadState(
 /// not to a browser circuit: they go on when the admin navigates away and stop with the app (a later start resumes the
 /// part file). One download per destination file at a time; different files download side by side.
 /// </summary>
-public sealed class ModelDownloads : IHostedService, IDisposable
+/// <remarks>
+/// A plain singleton: <see cref="ModelDownloadsShutdown"/> (a hosted service of its own, so the container creates and
+/// disposes this object once) stops the downloads when the app stops.
+/// </remarks>
+public sealed class ModelDownloads : IDisposable
 {
     /// <summary>The <see cref="HttpClient"/> name (from <see cref="IHttpClientFactory"/>) used for downloads.</summary>
     public const string HttpClientName = "PrivateRag.Inference.Downloads";
@@ -57,7 +60,7 @@ public sealed class ModelDownloads : IHostedService, IDisposable
     private readonly CancellationTokenSource _stopping = new();
     private readonly Lock _lock = new();
     private readonly Dictionary<string, Download> _byDestination = new(StringComparer.Ordinal);
-    private int _disposed;
+    private bool _disposed;
 
     public ModelDownloads(HttpClient http, string directory, ILogger<ModelDownloads> logger, TimeProvider? time = null)
     {
@@ -206,20 +209,23 @@ public sealed class ModelDownloads : IHostedService, IDisposable
         }
     }
 
-    public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-    /// <summary>Stops running downloads with the app; their part files are resumed by the next download.</summary>
-    public Task StopAsync(CancellationToken cancellationToken)
+    /// <summary>Stops running downloads (the app is stopping); their part files are resumed by the next download.</summary>
+    public void StopAll()
     {
-        if (Volatile.Read(ref _disposed) == 0) _stopping.Cancel();
-        return Task.CompletedTask;
+        lock (_lock)
+        {
+            if (!_disposed) _stopping.Cancel();
+        }
     }
 
     public void Dispose()
     {
-        // Registered as a singleton and as a hosted service: the container disposes it twice.
-        if (Interlocked.Exchange(ref _disposed, 1) == 1) return;
-        _stopping.Cancel();
+        lock (_lock)
+        {
+            if (_disposed) return;
+            _disposed = true;
+            _stopping.Cancel();
+        }
         _stopping.Dispose();
     }
 

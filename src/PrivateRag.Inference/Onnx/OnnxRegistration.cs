@@ -23,9 +23,6 @@ internal static class OnnxRegistration
             services.AddSingleton<ITokenizer>(sp => new OnnxTokenizer(sp.GetRequiredService<OnnxEmbeddingGenerator>()));
     }
 
-    /// <summary>The in-process generator for the configured embedding model: ONNX Runtime or LLamaSharp.</summary>
-    public static IEmbeddingGenerator<string, Embedding<float>> LocalGenerator(IServiceProvider services, EmbeddingModelOptions options) =>
-        options.IsOnnx ? services.GetRequiredService<OnnxEmbeddingGenerator>() : services.GetRequiredService<Local.LocalEmbeddingGenerator>();
 
     private sealed class OnnxTokenizer(OnnxEmbeddingGenerator generator) : ITokenizer
     {

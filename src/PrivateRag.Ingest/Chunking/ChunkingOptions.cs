@@ -1,22 +1,49 @@
+using System.ComponentModel.DataAnnotations;
 using PrivateRag.Core.Text;
 
 namespace PrivateRag.Ingest.Chunking;
 
 /// <summary>
-/// Chunk sizes in tokens as counted by the configured <see cref="ITokenCounter"/>. Out-of-range values are
-/// clamped when chunking: TargetTokens at least 1, MaxTokens at least TargetTokens, OverlapTokens between 0 and
-/// half of TargetTokens.
+/// The <c>Ingestion:Chunking</c> section: chunk sizes in tokens as counted by the configured
+/// <see cref="ITokenCounter"/>, validated at start. Values that are set must agree (MaxTokens at least TargetTokens,
+/// OverlapTokens at most half of TargetTokens); values left unset follow TargetTokens, so setting only TargetTokens
+/// (say 60 or 600) keeps working.
 /// </summary>
-public sealed class ChunkingOptions
+public sealed class ChunkingOptions : IValidatableObject
 {
     public const string Section = "Ingestion:Chunking";
 
+    private const int DefaultOverlapTokens = 50;
+    private const int DefaultMaxTokens = 512;
+
     /// <summary>Size a chunk is filled up to; whole paragraphs and sentences are kept together where they fit.</summary>
-    public int TargetTokens { get; set; } = 350;
+    [Range(1, 100_000)] public int TargetTokens { get; set; } = 350;
 
-    /// <summary>Trailing sentences of up to this many tokens are repeated at the start of the next chunk of the same section.</summary>
-    public int OverlapTokens { get; set; } = 50;
+    /// <summary>
+    /// Trailing sentences of up to this many tokens are repeated at the start of the next chunk of the same section.
+    /// Unset: 50, or half of TargetTokens when that is less.
+    /// </summary>
+    [Range(0, 50_000)] public int? OverlapTokens { get; set; }
 
-    /// <summary>Hard ceiling: no chunk is larger (for counters where joining text with whitespace never adds tokens).</summary>
-    public int MaxTokens { get; set; } = 512;
+    /// <summary>
+    /// Hard ceiling: no chunk is larger (for counters where joining text with whitespace never adds tokens).
+    /// Unset: 512, or TargetTokens when that is more.
+    /// </summary>
+    [Range(1, 100_000)] public int? MaxTokens { get; set; }
+
+    /// <summary>The overlap the chunker uses: <see cref="OverlapTokens"/>, or its default for this target.</summary>
+    public int EffectiveOverlapTokens => OverlapTokens ?? Math.Min(DefaultOverlapTokens, TargetTokens / 2);
+
+    /// <summary>The ceiling the chunker uses: <see cref="MaxTokens"/>, or its default for this target.</summary>
+    public int EffectiveMaxTokens => MaxTokens ?? Math.Max(DefaultMaxTokens, TargetTokens);
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (EffectiveMaxTokens < TargetTokens)
+            yield return new ValidationResult(
+                $"{Section}:MaxTokens ({EffectiveMaxTokens}) must be at least {Section}:TargetTokens ({TargetTokens}).", [nameof(MaxTokens)]);
+        if (EffectiveOverlapTokens > TargetTokens / 2)
+            yield return new ValidationResult(
+                $"{Section}:OverlapTokens ({EffectiveOverlapTokens}) must be at most half of {Section}:TargetTokens ({TargetTokens}).", [nameof(OverlapTokens)]);
+    }
 }

@@ -10,17 +10,29 @@ namespace PrivateRag.Ingest.Chunking;
 /// word alone exceeds the budget). When a chunk is closed because it is full, its trailing sentences of up to
 /// OverlapTokens are repeated at the start of the next chunk of the same section. Same input, same chunks.
 /// </summary>
-public sealed class DocumentChunker(ChunkingOptions options, ITokenCounter counter)
+public sealed class DocumentChunker
 {
-    private readonly ChunkingOptions _options = options ?? throw new ArgumentNullException(nameof(options));
-    private readonly ITokenCounter _counter = counter ?? throw new ArgumentNullException(nameof(counter));
+    private readonly ChunkingOptions _options;
+    private readonly ITokenCounter _counter;
+
+    /// <exception cref="ArgumentException">The sizes break the rules <see cref="ChunkingOptions"/> states (the app checks them at start).</exception>
+    public DocumentChunker(ChunkingOptions options, ITokenCounter counter)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(counter);
+        var problems = new List<System.ComponentModel.DataAnnotations.ValidationResult>();
+        if (!System.ComponentModel.DataAnnotations.Validator.TryValidateObject(options, new(options), problems, validateAllProperties: true))
+            throw new ArgumentException(string.Join(" ", problems.Select(p => p.ErrorMessage)), nameof(options));
+        _options = options;
+        _counter = counter;
+    }
 
     public IReadOnlyList<ChunkDraft> Chunk(ExtractedDocument document)
     {
         ArgumentNullException.ThrowIfNull(document);
-        var target = Math.Max(1, _options.TargetTokens);
-        var max = Math.Max(target, _options.MaxTokens);
-        var overlap = Math.Clamp(_options.OverlapTokens, 0, target / 2);
+        var target = _options.TargetTokens;
+        var max = _options.EffectiveMaxTokens;
+        var overlap = _options.EffectiveOverlapTokens;
 
         var full = ExtractedDocumentText.Build(document);
         var builder = new Builder(full.Text, target, max, overlap);

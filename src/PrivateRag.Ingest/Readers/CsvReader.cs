@@ -17,7 +17,7 @@ public sealed class CsvReader : IDocumentReader
 {
     private const string Format = "CSV file";
 
-    public IReadOnlyCollection<string> Extensions { get; } = [".csv", ".tsv"];
+    public IReadOnlyCollection<FileFormat> Formats { get; } = [FileFormats.Csv, FileFormats.Tsv];
 
     public bool SafeInProcess => true;
 

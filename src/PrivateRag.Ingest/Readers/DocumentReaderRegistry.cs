@@ -8,29 +8,32 @@ using PrivateRag.Ingest.Readers.Ocr;
 
 namespace PrivateRag.Ingest.Readers;
 
-/// <summary>Picks the reader for a file by its extension (case-insensitive).</summary>
+/// <summary>
+/// Maps the formats of <see cref="FileFormats"/> to reader instances and picks the reader for a file by its
+/// extension (case-insensitive), as the formats table resolves it.
+/// </summary>
 public sealed class DocumentReaderRegistry
 {
-    private readonly FrozenDictionary<string, IDocumentReader> _byExtension;
+    private readonly FrozenDictionary<FileFormat, IDocumentReader> _byFormat;
 
     public DocumentReaderRegistry(IEnumerable<IDocumentReader> readers)
     {
         ArgumentNullException.ThrowIfNull(readers);
-        var map = new Dictionary<string, IDocumentReader>(StringComparer.OrdinalIgnoreCase);
+        var map = new Dictionary<FileFormat, IDocumentReader>();
         foreach (var reader in readers)
         {
-            foreach (var extension in reader.Extensions)
+            foreach (var format in reader.Formats)
             {
-                if (!map.TryAdd(extension, reader))
+                if (!map.TryAdd(format, reader))
                 {
                     throw new ArgumentException(
-                        $"Two readers claim the extension '{extension}': {map[extension].GetType().Name} and {reader.GetType().Name}.",
+                        $"Two readers claim the format '{format}': {map[format].GetType().Name} and {reader.GetType().Name}.",
                         nameof(readers));
                 }
             }
         }
-        _byExtension = map.ToFrozenDictionary(StringComparer.OrdinalIgnoreCase);
-        SupportedExtensions = [.. map.Keys.Where(k => k.Length > 0).Select(k => k.ToLowerInvariant()).Order(StringComparer.Ordinal)];
+        _byFormat = map.ToFrozenDictionary();
+        SupportedExtensions = [.. map.Keys.SelectMany(f => f.Extensions).Where(e => e.Length > 0).Order(StringComparer.Ordinal)];
     }
 
     /// <summary>Every reader this project has, in one place (DI and the extraction child both use it).</summary>
@@ -46,18 +49,18 @@ public sealed class DocumentReaderRegistry
     /// <summary>Lower-case extensions with dot, sorted.</summary>
     public IReadOnlyCollection<string> SupportedExtensions { get; }
 
-    public bool IsSupported(string fileName) => _byExtension.ContainsKey(ExtensionOf(fileName));
+    /// <summary>The formats that have a reader here.</summary>
+    public IReadOnlyCollection<FileFormat> Formats => _byFormat.Keys;
+
+    public bool IsSupported(string fileName) => FileFormats.Find(fileName) is { } format && _byFormat.ContainsKey(format);
 
     /// <exception cref="DocumentRejectedException">With <see cref="RejectReason.Unsupported"/> for any other extension.</exception>
     public IDocumentReader For(string fileName)
     {
-        var extension = ExtensionOf(fileName);
-        if (_byExtension.TryGetValue(extension, out var reader)) return reader;
+        if (FileFormats.Find(fileName) is { } format && _byFormat.TryGetValue(format, out var reader)) return reader;
+        var extension = FileFormats.ExtensionOf(fileName);
         var what = extension.Length == 0 ? "Files without an extension are" : $"Files of type '{extension}' are";
         throw new DocumentRejectedException(RejectReason.Unsupported,
             $"{what} not supported; supported types: {string.Join(", ", SupportedExtensions)}.");
     }
-
-    private static string ExtensionOf(string fileName) =>
-        Path.GetExtension(fileName ?? "").ToLowerInvariant();
 }

@@ -27,7 +27,7 @@ public sealed partial class DocxReader : IDocumentReader
     private const string Format = "DOCX";
     private static readonly byte[] OleSignature = [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
 
-    public IReadOnlyCollection<string> Extensions { get; } = [".docx"];
+    public IReadOnlyCollection<FileFormat> Formats { get; } = [FileFormats.Docx];
 
     public ExtractedDocument Read(Stream content, ReadLimits limits, CancellationToken ct)
     {

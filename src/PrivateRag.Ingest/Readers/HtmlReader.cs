@@ -31,7 +31,7 @@ public sealed class HtmlReader : IDocumentReader
         "figure", "figcaption", "dl", "dt", "dd", "ul", "ol", "body", "html", "form", "fieldset", "details", "summary", "hr", "br",
     };
 
-    public IReadOnlyCollection<string> Extensions { get; } = [".html", ".htm"];
+    public IReadOnlyCollection<FileFormat> Formats { get; } = [FileFormats.Html];
 
     public ExtractedDocument Read(Stream content, ReadLimits limits, CancellationToken ct)
     {

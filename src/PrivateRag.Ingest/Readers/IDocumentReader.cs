@@ -1,3 +1,5 @@
+using PrivateRag.Core.Documents;
+
 namespace PrivateRag.Ingest.Readers;
 
 /// <summary>Turns the bytes of one file format into text blocks in reading order.</summary>
@@ -9,8 +11,8 @@ namespace PrivateRag.Ingest.Readers;
 /// </remarks>
 public interface IDocumentReader
 {
-    /// <summary>Lower-case extensions with dot, e.g. ".pdf".</summary>
-    IReadOnlyCollection<string> Extensions { get; }
+    /// <summary>The formats (rows of <see cref="FileFormats"/>) this reader reads; the table says their extensions.</summary>
+    IReadOnlyCollection<FileFormat> Formats { get; }
 
     ExtractedDocument Read(Stream content, ReadLimits limits, CancellationToken ct);
 

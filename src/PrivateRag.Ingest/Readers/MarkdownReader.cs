@@ -26,7 +26,7 @@ public sealed class MarkdownReader : IDocumentReader
         MaximumNestingDepth = MaxDepth,
     }.UsePipeTables().UseGridTables().UseYamlFrontMatter().Build();
 
-    public IReadOnlyCollection<string> Extensions { get; } = [".md", ".markdown"];
+    public IReadOnlyCollection<FileFormat> Formats { get; } = [FileFormats.Markdown];
 
     public ExtractedDocument Read(Stream content, ReadLimits limits, CancellationToken ct)
     {

@@ -48,7 +48,7 @@ public sealed class PdfReader(PdfOcr? ocr = null) : IDocumentReader
         MaxDegreeOfParallelism = 1,
     });
 
-    public IReadOnlyCollection<string> Extensions { get; } = [".pdf"];
+    public IReadOnlyCollection<FileFormat> Formats { get; } = [FileFormats.Pdf];
 
     public ExtractedDocument Read(Stream content, ReadLimits limits, CancellationToken ct)
     {

@@ -16,7 +16,7 @@ public sealed class PlainTextReader : IDocumentReader
     private const string Format = "text file";
 
     /// <summary>".txt", and names without an extension (README, LICENSE, BEIR records named by their _id).</summary>
-    public IReadOnlyCollection<string> Extensions { get; } = [".txt", ""];
+    public IReadOnlyCollection<FileFormat> Formats { get; } = [FileFormats.PlainText, FileFormats.NoExtension];
 
     public bool SafeInProcess => true;
 

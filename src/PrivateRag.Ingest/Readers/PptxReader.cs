@@ -22,7 +22,7 @@ public sealed class PptxReader(bool includeNotes = true) : IDocumentReader
 
     public bool IncludeNotes { get; } = includeNotes;
 
-    public IReadOnlyCollection<string> Extensions { get; } = [".pptx"];
+    public IReadOnlyCollection<FileFormat> Formats { get; } = [FileFormats.Pptx];
 
     public ExtractedDocument Read(Stream content, ReadLimits limits, CancellationToken ct)
     {

@@ -22,7 +22,7 @@ public sealed class XlsxReader : IDocumentReader
     public const int RowsPerBlock = 40;
     private const int MaxColumns = 512;
 
-    public IReadOnlyCollection<string> Extensions { get; } = [".xlsx"];
+    public IReadOnlyCollection<FileFormat> Formats { get; } = [FileFormats.Xlsx];
 
     public ExtractedDocument Read(Stream content, ReadLimits limits, CancellationToken ct)
     {

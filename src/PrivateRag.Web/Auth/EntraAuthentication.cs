@@ -12,6 +12,7 @@ using Microsoft.Identity.Abstractions;
 using Microsoft.Identity.Web;
 using PrivateRag.Core.Access;
 using PrivateRag.Core.Audit;
+using PrivateRag.Core.Configuration;
 using PrivateRag.Core.Documents;
 using PrivateRag.Core.Evaluation;
 using PrivateRag.Core.Identity;
@@ -60,7 +61,8 @@ public static class EntraAuthentication
     public static void AddPrivateRagEntra(this AuthenticationBuilder auth, IServiceCollection services, IConfiguration configuration)
     {
         var section = configuration.GetSection(EntraOptions.Section);
-        var settings = section.Get<EntraSettings>() ?? new EntraSettings();
+        // GraphGroupLookup decides which services exist, so the section is read (and validated) now as well as at start.
+        var settings = configuration.GetValidated<EntraSettings>(EntraOptions.Section);
         services.AddOptions<EntraSettings>().Bind(section).ValidateDataAnnotations().ValidateOnStart();
 
         var api = auth.AddMicrosoftIdentityWebApi(section, AuthSchemes.EntraBearer);

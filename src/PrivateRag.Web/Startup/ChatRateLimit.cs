@@ -5,21 +5,28 @@ using Microsoft.Extensions.Options;
 namespace PrivateRag.Web.Startup;
 
 /// <summary>
-/// Per-user limits for questions asked through a Blazor circuit (the widget frame), which never pass the HTTP rate
-/// limiter: one question takes a token from the very bucket <c>POST /api/chat</c> uses for the same caller
-/// (<see cref="RateLimits"/>: <c>RateLimits:ChatPerMinute</c>), so the API and the widget share one budget.
+/// Per-user limits for questions asked through a Blazor circuit (the chat page, the widget frame), which never pass
+/// the HTTP rate limiter: one question takes a token from the very bucket <c>POST /api/chat</c> uses for the same
+/// caller (<see cref="RateLimits"/>: <c>RateLimits:ChatPerMinute</c>), so the API and the UI share one budget.
 /// </summary>
-public static class ChatRateLimit
+public sealed class ChatRateLimit(IOptions<RateLimiterOptions> limiter)
 {
     /// <summary>True when the question may go ahead; false when the caller's chat budget is spent.</summary>
-    public static bool TryAcquire(IServiceProvider services, ClaimsPrincipal user)
+    public bool TryAcquire(ClaimsPrincipal user)
     {
-        if (services.GetService<IOptions<RateLimiterOptions>>()?.Value.GlobalLimiter is not { } limiter) return true;
+        if (limiter.Value.GlobalLimiter is not { } global) return true;
         // The limiter partitions by request: describe this question as the API request it stands for.
-        var request = new DefaultHttpContext { RequestServices = services, User = user };
+        var request = new DefaultHttpContext { User = user };
         request.Request.Method = HttpMethods.Post;
         request.Request.Path = "/api/chat";
-        using var lease = limiter.AttemptAcquire(request);
+        using var lease = global.AttemptAcquire(request);
         return lease.IsAcquired;
     }
+
+    /// <summary>
+    /// For the pages that still look services up (Chat.razor, EmbedChat.razor are being reworked on their own branch):
+    /// they should inject <see cref="ChatRateLimit"/> and call <see cref="TryAcquire(ClaimsPrincipal)"/>; then this goes.
+    /// </summary>
+    public static bool TryAcquire(IServiceProvider services, ClaimsPrincipal user) =>
+        (services.GetService<ChatRateLimit>() ?? new ChatRateLimit(services.GetRequiredService<IOptions<RateLimiterOptions>>())).TryAcquire(user);
 }

@@ -39,42 +39,46 @@ public static class RateLimits
     public static IServiceCollection AddPrivateRagRateLimits(this IServiceCollection services)
     {
         services.AddOptions<RateLimitOptions>().BindConfiguration(RateLimitOptions.Section).ValidateDataAnnotations().ValidateOnStart();
-        services.AddRateLimiter(o =>
-        {
-            o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
-            o.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context =>
+        services.AddSingleton<ChatRateLimit>();
+        services.AddRateLimiter(o => o.RejectionStatusCode = StatusCodes.Status429TooManyRequests);
+        // The limiter gets what it needs when the options are built, not from each request's services: a question asked
+        // in a Blazor circuit (ChatRateLimit) is described by an HttpContext that has none.
+        services.AddOptions<Microsoft.AspNetCore.RateLimiting.RateLimiterOptions>()
+            .Configure<IOptionsMonitor<RateLimitOptions>, ILoggerFactory, IProblemDetailsService>((o, monitor, logs, problems) =>
             {
-                var limits = context.RequestServices.GetRequiredService<IOptionsMonitor<RateLimitOptions>>().CurrentValue;
-                if (!limits.Enabled || Bucket(context.Request, limits) is not var (bucket, perMinute))
-                    return RateLimitPartition.GetNoLimiter("none");
-                return RateLimitPartition.GetTokenBucketLimiter($"{bucket}|{perMinute}|{CallerOf(context)}", _ => new TokenBucketRateLimiterOptions
+                var logger = logs.CreateLogger(typeof(RateLimits));
+                o.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context =>
                 {
-                    TokenLimit = perMinute,
-                    TokensPerPeriod = Math.Max(1, perMinute / 60),
-                    ReplenishmentPeriod = TimeSpan.FromSeconds(perMinute >= 60 ? 1 : 60.0 / perMinute),
-                    QueueLimit = 0,
-                    AutoReplenishment = true,
-                });
-            });
-            o.OnRejected = async (rejected, ct) =>
-            {
-                var retryAfter = rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.FromSeconds(1);
-                var seconds = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds));
-                var response = rejected.HttpContext.Response;
-                response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
-                rejected.HttpContext.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(RateLimits))
-                    .LogWarning("Rate limit reached for {Caller} on {Method} {Path}", CallerOf(rejected.HttpContext), rejected.HttpContext.Request.Method, rejected.HttpContext.Request.Path);
-                await rejected.HttpContext.RequestServices.GetRequiredService<IProblemDetailsService>().TryWriteAsync(new ProblemDetailsContext
-                {
-                    HttpContext = rejected.HttpContext,
-                    ProblemDetails =
+                    var limits = monitor.CurrentValue;
+                    if (!limits.Enabled || Bucket(context.Request, limits) is not var (bucket, perMinute))
+                        return RateLimitPartition.GetNoLimiter("none");
+                    return RateLimitPartition.GetTokenBucketLimiter($"{bucket}|{perMinute}|{CallerOf(context)}", _ => new TokenBucketRateLimiterOptions
                     {
-                        Status = StatusCodes.Status429TooManyRequests, Title = "Too many requests",
-                        Detail = $"Too many requests; try again in {seconds} s.",
-                    },
+                        TokenLimit = perMinute,
+                        TokensPerPeriod = Math.Max(1, perMinute / 60),
+                        ReplenishmentPeriod = TimeSpan.FromSeconds(perMinute >= 60 ? 1 : 60.0 / perMinute),
+                        QueueLimit = 0,
+                        AutoReplenishment = true,
+                    });
                 });
-            };
-        });
+                o.OnRejected = async (rejected, ct) =>
+                {
+                    var retryAfter = rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.FromSeconds(1);
+                    var seconds = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds));
+                    var response = rejected.HttpContext.Response;
+                    response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
+                    logger.LogWarning("Rate limit reached for {Caller} on {Method} {Path}", CallerOf(rejected.HttpContext), rejected.HttpContext.Request.Method, rejected.HttpContext.Request.Path);
+                    await problems.TryWriteAsync(new ProblemDetailsContext
+                    {
+                        HttpContext = rejected.HttpContext,
+                        ProblemDetails =
+                        {
+                            Status = StatusCodes.Status429TooManyRequests, Title = "Too many requests",
+                            Detail = $"Too many requests; try again in {seconds} s.",
+                        },
+                    });
+                };
+            });
         return services;
     }
 

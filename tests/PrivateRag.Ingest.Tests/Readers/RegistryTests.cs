@@ -48,10 +48,26 @@ public sealed class RegistryTests
     [InlineData("a.txt", "text/plain")]
     [InlineData("a.md", "text/markdown")]
     [InlineData("a.markdown", "text/markdown")]
+    [InlineData("a.tsv", "text/tab-separated-values")]
+    [InlineData("a.csv", "text/csv")]
     [InlineData("a.exe", "application/octet-stream")]
     [InlineData("noext", "application/octet-stream")]
     public void Media_type_follows_the_extension(string name, string mediaType)
     {
-        Assert.Equal(mediaType, MediaTypes.FromFileName(name));
+        Assert.Equal(mediaType, FileFormats.MediaTypeOf(name));
+    }
+
+    [Fact]
+    public void Every_format_in_the_table_has_exactly_one_default_reader()
+    {
+        Assert.Equal(FileFormats.All.ToHashSet(), Read.Registry.Formats.ToHashSet());
+    }
+
+    [Fact]
+    public void Uploads_take_by_default_exactly_what_the_readers_read()
+    {
+        var uploadable = new UploadOptions().AllowedExtensions.ToHashSet();
+        var readable = Read.Registry.Formats.SelectMany(f => f.Extensions).ToHashSet();
+        Assert.Equal(readable, uploadable);
     }
 }

@@ -45,7 +45,8 @@ public sealed class AuditTests : IAsyncLifetime
 
         var created = await admin.GetFromJsonAsync<JsonElement>("/api/audit?kind=key-created");
         var entry = created.GetProperty("items")[0];
-        Assert.Equal("apikey:test-admin", entry.GetProperty("subject").GetString());
+        // The acting key is named by its hash-derived id: no part of the supplied bootstrap secret is recorded.
+        Assert.Equal("apikey:" + PrivateRag.Core.Identity.ApiKeyHashing.DisplayId(Api.PrivateRagAppFactory.AdminKey, supplied: true), entry.GetProperty("subject").GetString());
         Assert.Equal(keyId.ToString(), entry.GetProperty("target").GetString());
         var revoked = await admin.GetFromJsonAsync<JsonElement>("/api/audit?kind=key-revoked");
         Assert.Equal(keyId.ToString(), revoked.GetProperty("items")[0].GetProperty("target").GetString());
