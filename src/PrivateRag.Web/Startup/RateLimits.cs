@@ -39,6 +39,7 @@ public static class RateLimits
     public static IServiceCollection AddPrivateRagRateLimits(this IServiceCollection services)
     {
         services.AddOptions<RateLimitOptions>().BindConfiguration(RateLimitOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddScoped<ChatRateLimit>(); // the same buckets for questions asked in the UI
         services.AddRateLimiter(o =>
         {
             o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;

@@ -1,8 +1,9 @@
 using System.Globalization;
 using System.Text;
 using PrivateRag.Core.Answering;
+using PrivateRag.Web.Components.Shared;
 
-namespace PrivateRag.Web.Components.Shared;
+namespace PrivateRag.Web.Components.Chat;
 
 /// <summary>One question and its answer as the chat page shows it; the answer grows while it streams.</summary>
 public sealed class ChatExchange(string question)

@@ -2,7 +2,7 @@ using PrivateRag.Core.Access;
 using PrivateRag.Core.Documents;
 using PrivateRag.Core.Indexing;
 
-namespace PrivateRag.Web.Components.Shared;
+namespace PrivateRag.Web.Components.Sources;
 
 /// <summary>
 /// A cited passage in its surrounding text: the chunk before, the cited chunk and the chunk after, merged by their

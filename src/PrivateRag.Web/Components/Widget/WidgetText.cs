@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 
-namespace PrivateRag.Web.Components.Shared;
+namespace PrivateRag.Web.Components.Widget;
 
 /// <summary>
 /// The words only the widget frame and its admin page use (English and German, like <c>UiText</c>), and the parsing

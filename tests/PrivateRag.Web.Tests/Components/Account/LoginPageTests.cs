@@ -1,6 +1,6 @@
 using Bunit;
 using Microsoft.AspNetCore.Http;
-using PrivateRag.Web.Components.Pages;
+using PrivateRag.Web.Components.Account;
 
 namespace PrivateRag.Web.Tests.Components;
 

@@ -4,8 +4,8 @@ using Microsoft.Extensions.DependencyInjection;
 using PrivateRag.Core.Access;
 using PrivateRag.Core.Answering;
 using PrivateRag.Web.Components;
-using PrivateRag.Web.Components.Pages;
 using PrivateRag.Web.Resources;
+using PrivateRag.Web.Components.Admin.Analytics;
 
 namespace PrivateRag.Web.Tests.Components;
 

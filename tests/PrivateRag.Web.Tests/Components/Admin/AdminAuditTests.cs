@@ -1,7 +1,7 @@
 using Bunit;
 using Microsoft.Extensions.DependencyInjection;
 using PrivateRag.Core.Identity;
-using PrivateRag.Web.Components.Pages;
+using PrivateRag.Web.Components.Admin.Audit;
 
 namespace PrivateRag.Web.Tests.Components;
 

@@ -9,7 +9,7 @@ using PrivateRag.Core.Documents;
 using PrivateRag.Core.Evaluation;
 using PrivateRag.Core.Storage;
 using PrivateRag.Web.Components;
-using PrivateRag.Web.Components.Pages;
+using PrivateRag.Web.Components.Admin.Evaluation;
 
 namespace PrivateRag.Web.Tests.Components;
 

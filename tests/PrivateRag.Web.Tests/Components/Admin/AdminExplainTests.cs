@@ -2,7 +2,7 @@ using Bunit;
 using Microsoft.Extensions.DependencyInjection;
 using PrivateRag.Core.Collections;
 using PrivateRag.Core.Identity;
-using PrivateRag.Web.Components.Pages;
+using PrivateRag.Web.Components.Admin.Explain;
 
 namespace PrivateRag.Web.Tests.Components;
 

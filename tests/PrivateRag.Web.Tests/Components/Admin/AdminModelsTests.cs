@@ -7,7 +7,7 @@ using PrivateRag.Inference;
 using PrivateRag.Inference.Catalog;
 using PrivateRag.Tests;
 using PrivateRag.Web.Components;
-using PrivateRag.Web.Components.Pages;
+using PrivateRag.Web.Components.Admin.Models;
 
 namespace PrivateRag.Web.Tests.Components;
 
@@ -22,7 +22,6 @@ public sealed class AdminModelsTests : IDisposable
         var settings = new Dictionary<string, string?>(models ?? new Dictionary<string, string?>()) { ["Models:DownloadDirectory"] = _downloads };
         return new PrivateRagTestContext(signedInAsAdmin: admin, settings: settings, configureServices: (services, configuration) =>
         {
-            services.AddPrivateRagInference(configuration);
             services.AddPrivateRagModelDownloads();
             // The hub is simulated in-process: these tests never send traffic off this machine.
             if (hub is not null) services.AddHttpClient(ModelDownloads.HttpClientName).ConfigurePrimaryHttpMessageHandler(() => hub);

@@ -3,8 +3,7 @@ using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.DependencyInjection;
 using PrivateRag.Core.Collections;
 using PrivateRag.Web.Components;
-using PrivateRag.Web.Components.Pages;
-using PrivateRag.Web.Components.Shared;
+using PrivateRag.Web.Components.Admin.Collections;
 
 namespace PrivateRag.Web.Tests.Components;
 

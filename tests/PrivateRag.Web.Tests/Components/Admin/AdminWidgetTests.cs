@@ -1,8 +1,8 @@
 using Bunit;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
-using PrivateRag.Web.Components.Pages;
 using PrivateRag.Web.Startup;
+using PrivateRag.Web.Components.Admin.Widget;
 
 namespace PrivateRag.Web.Tests.Components;
 

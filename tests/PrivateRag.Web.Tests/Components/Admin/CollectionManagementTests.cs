@@ -6,8 +6,7 @@ using PrivateRag.Core.Collections;
 using PrivateRag.Core.Documents;
 using PrivateRag.Core.Identity;
 using PrivateRag.Core.Indexing;
-using PrivateRag.Web.Components.Pages;
-using PrivateRag.Web.Components.Shared;
+using PrivateRag.Web.Components.Admin.Collections;
 
 namespace PrivateRag.Web.Tests.Components;
 

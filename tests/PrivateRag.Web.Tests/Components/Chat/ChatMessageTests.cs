@@ -1,6 +1,6 @@
 using Bunit;
 using PrivateRag.Core.Answering;
-using PrivateRag.Web.Components.Shared;
+using PrivateRag.Web.Components.Chat;
 
 namespace PrivateRag.Web.Tests.Components;
 

@@ -1,7 +1,7 @@
 using Bunit;
 using Microsoft.Extensions.DependencyInjection;
 using PrivateRag.Core.Answering;
-using PrivateRag.Web.Components.Pages;
+using PrivateRag.Web.Components.Chat;
 
 namespace PrivateRag.Web.Tests.Components;
 
@@ -14,7 +14,7 @@ public sealed class ChatPageTests
     {
         await using var ctx = new PrivateRagTestContext();
 
-        var cut = ctx.Render<Chat>();
+        var cut = ctx.Render<ChatPage>();
 
         cut.WaitForAssertion(() => Assert.NotNull(cut.Find("[data-testid=chat-empty]")), Wait);
         Assert.NotNull(cut.Find("[data-testid=chat-input]"));
@@ -26,7 +26,7 @@ public sealed class ChatPageTests
     {
         await using var ctx = new PrivateRagTestContext(signedInAsAdmin: false);
 
-        var cut = ctx.Render<Chat>();
+        var cut = ctx.Render<ChatPage>();
 
         cut.WaitForAssertion(() => Assert.Contains("ask an administrator", cut.Find("[data-testid=no-collections-hint]").TextContent,
             StringComparison.OrdinalIgnoreCase), Wait);
@@ -43,7 +43,7 @@ public sealed class ChatPageTests
             "Shipping\n\nOrders ship from the warehouse in Leeds every weekday.");
         await ctx.DrainQueueAsync();
 
-        var cut = ctx.Render<Chat>();
+        var cut = ctx.Render<ChatPage>();
         cut.WaitForAssertion(() => Assert.NotNull(cut.Find("[data-testid=chat-empty]")), Wait);
         cut.Find("[data-testid=chat-input]").Input("How many days do customers have to return products for a refund?");
         cut.Find("[data-testid=chat-send]").Click();
@@ -75,7 +75,7 @@ public sealed class ChatPageTests
         var collection = await ctx.CreateCollectionAsync("Handbook");
         await ctx.UploadTextAsync(collection, "leave.txt", "Annual leave is 28 days per year, including public holidays.");
         await ctx.DrainQueueAsync();
-        var cut = ctx.Render<Chat>();
+        var cut = ctx.Render<ChatPage>();
         cut.WaitForAssertion(() => Assert.NotNull(cut.Find("[data-testid=chat-empty]")), Wait);
 
         cut.Find("[data-testid=chat-input]").Input("How many days of annual leave per year?");
@@ -99,7 +99,7 @@ public sealed class ChatPageTests
         var collection = await ctx.CreateCollectionAsync("Handbook");
         await ctx.UploadTextAsync(collection, "leave.txt", "Annual leave is 28 days per year, including public holidays.");
         await ctx.DrainQueueAsync();
-        var cut = ctx.Render<Chat>();
+        var cut = ctx.Render<ChatPage>();
         cut.WaitForAssertion(() => Assert.NotNull(cut.Find("[data-testid=chat-empty]")), Wait);
         cut.Find("[data-testid=chat-input]").Input("How many days of annual leave per year?");
         cut.Find("[data-testid=chat-send]").Click();
@@ -122,7 +122,7 @@ public sealed class ChatPageTests
     public async Task An_empty_question_is_not_sent()
     {
         await using var ctx = new PrivateRagTestContext();
-        var cut = ctx.Render<Chat>();
+        var cut = ctx.Render<ChatPage>();
         cut.WaitForAssertion(() => Assert.NotNull(cut.Find("[data-testid=chat-empty]")), Wait);
 
         cut.Find("[data-testid=chat-input]").Input("   ");
@@ -139,7 +139,7 @@ public sealed class ChatPageTests
         await ctx.UploadTextAsync(collection, "leave.txt", "Annual leave is 28 days per year, including public holidays.");
         await ctx.DrainQueueAsync();
         var navigation = ctx.Services.GetRequiredService<Microsoft.AspNetCore.Components.NavigationManager>();
-        var cut = ctx.Render<Chat>();
+        var cut = ctx.Render<ChatPage>();
         cut.WaitForAssertion(() => Assert.NotNull(cut.Find("[data-testid=chat-empty]")), Wait);
 
         cut.Find("[data-testid=chat-input]").Input("How many days of annual leave per year?");
@@ -149,7 +149,7 @@ public sealed class ChatPageTests
         var id = Assert.Single(await ctx.Services.GetRequiredService<ConversationService>().ListAsync(ctx.AdminAccess)).Id;
         Assert.EndsWith($"/c/{id}", navigation.Uri, StringComparison.Ordinal);
 
-        var reopened = ctx.Render<Chat>(p => p.Add(c => c.ConversationId, id));
+        var reopened = ctx.Render<ChatPage>(p => p.Add(c => c.ConversationId, id));
         reopened.WaitForAssertion(() =>
         {
             Assert.Single(reopened.FindAll("[data-testid=chat-message]"));
@@ -162,7 +162,7 @@ public sealed class ChatPageTests
     {
         await using var ctx = new PrivateRagTestContext();
 
-        var cut = ctx.Render<Chat>(p => p.Add(c => c.ConversationId, Guid.NewGuid()));
+        var cut = ctx.Render<ChatPage>(p => p.Add(c => c.ConversationId, Guid.NewGuid()));
 
         cut.WaitForAssertion(() => Assert.NotNull(cut.Find("[data-testid=conversation-not-found]")), Wait);
         Assert.Empty(cut.FindAll("[data-testid=chat-empty]"));
@@ -179,7 +179,7 @@ public sealed class ChatPageTests
         var chat = ctx.Services.GetRequiredService<ChatService>();
         await chat.AskAsync(new ChatRequest("How many days of annual leave?"), ctx.AdminAccess);
         await chat.AskAsync(new ChatRequest("Are public holidays included?"), ctx.AdminAccess);
-        var cut = ctx.Render<Chat>();
+        var cut = ctx.Render<ChatPage>();
         cut.WaitForAssertion(() => Assert.Equal(2, cut.FindAll("[data-testid=conversation-item]").Count), Wait);
 
         // Rename the first one with the keyboard.

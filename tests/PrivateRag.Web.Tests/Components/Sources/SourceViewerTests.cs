@@ -3,7 +3,8 @@ using Microsoft.Extensions.DependencyInjection;
 using PrivateRag.Core.Answering;
 using PrivateRag.Core.Documents;
 using PrivateRag.Core.Indexing;
-using PrivateRag.Web.Components.Shared;
+using PrivateRag.Web.Components.Chat;
+using PrivateRag.Web.Components.Sources;
 
 namespace PrivateRag.Web.Tests.Components;
 

@@ -1,8 +1,7 @@
 using Bunit;
 using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.DependencyInjection;
-using PrivateRag.Web.Components.Pages;
-using PrivateRag.Web.Components.Shared;
+using PrivateRag.Web.Components.Widget;
 
 namespace PrivateRag.Web.Tests.Components;
 

@@ -1,6 +1,6 @@
 using PrivateRag.Core.Collections;
 
-namespace PrivateRag.Web.Components.Shared;
+namespace PrivateRag.Web.Components.Admin.Collections;
 
 /// <summary>Reads and writes a collection's readers as people type and read them.</summary>
 public static class AccessText

@@ -5,7 +5,7 @@ using PrivateRag.Core.Collections;
 using PrivateRag.Core.Documents;
 using PrivateRag.Core.Identity;
 
-namespace PrivateRag.Web.Components.Shared;
+namespace PrivateRag.Web.Components.Admin.Collections;
 
 /// <summary>Where one picked or dropped file is: in the browser, on its way, stored, or refused.</summary>
 public enum UploadPhase { Waiting, Uploading, Stored, Duplicate, Refused, Failed }

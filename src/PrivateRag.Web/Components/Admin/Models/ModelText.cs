@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace PrivateRag.Web.Components.Models;
+namespace PrivateRag.Web.Components.Admin.Models;
 
 /// <summary>Numbers on the models page in the reader's culture: sizes in binary units, rates, durations.</summary>
 public static class ModelText
