@@ -1,43 +1,18 @@
-using System.Net.Http;
-using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Components;
-using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.Components.Forms;
-using Microsoft.AspNetCore.Components.Routing;
-using Microsoft.AspNetCore.Components.Web;
-using Microsoft.AspNetCore.Components.Web.Virtualization;
-using Microsoft.JSInterop;
-using MudBlazor;
 using PrivateRag.Core;
-using PrivateRag.Core.Access;
-using PrivateRag.Core.Answering;
-using PrivateRag.Core.Audit;
 using PrivateRag.Core.Collections;
 using PrivateRag.Core.Documents;
 using PrivateRag.Core.Evaluation;
-using PrivateRag.Core.Identity;
 using PrivateRag.Web.Auth;
-using PrivateRag.Web.Components;
-using PrivateRag.Web.Components.Account;
-using PrivateRag.Web.Components.Admin.Analytics;
-using PrivateRag.Web.Components.Admin.Audit;
-using PrivateRag.Web.Components.Admin.Collections;
-using PrivateRag.Web.Components.Admin.Evaluation;
-using PrivateRag.Web.Components.Admin.Explain;
-using PrivateRag.Web.Components.Admin.Models;
-using PrivateRag.Web.Components.Admin.Widget;
-using PrivateRag.Web.Components.Chat;
-using PrivateRag.Web.Components.Layout;
 using PrivateRag.Web.Components.Shared;
-using PrivateRag.Web.Components.Sources;
-using PrivateRag.Web.Components.Widget;
-using PrivateRag.Web.Resources;
-using static Microsoft.AspNetCore.Components.Web.RenderMode;
 
 namespace PrivateRag.Web.Components.Admin.Evaluation;
 
 public partial class AdminEvaluation : IDisposable
 {
+    private const long MaxUploadBytes = 20 * 1024 * 1024;
+
     [Inject] private CurrentUser CurrentUser { get; set; } = default!;
 
     [Inject] private CollectionService Collections { get; set; } = default!;
@@ -50,9 +25,6 @@ public partial class AdminEvaluation : IDisposable
 
     [Inject] private ILogger<AdminEvaluation> Logger { get; set; } = default!;
 
-    private const long MaxUploadBytes = 20 * 1024 * 1024;
-    private const int MaxLabelRows = 500;
-
     /// <summary>How often the page reloads the runs while one is queued or running.</summary>
     [Parameter] public TimeSpan RefreshInterval { get; set; } = TimeSpan.FromSeconds(1);
 
@@ -60,47 +32,16 @@ public partial class AdminEvaluation : IDisposable
     private IReadOnlyList<CollectionSummary> _collections = [];
     private IReadOnlyList<QuestionSetSummary> _sets = [];
     private QuestionSetDetail? _selected;
+    private int _opened;
     private IReadOnlyList<RunSummary> _runs = [];
     private RunDetail? _run;
     private IReadOnlyList<string> _documentNames = [];
-    private readonly HashSet<Guid> _runCollections = [];
-    private readonly Dictionary<Guid, string> _labels = [];
-    private bool _includeAnswers = true;
-    private string? _newName;
-    private Guid _newCollection;
-    private QuestionSetKind _newFormat = QuestionSetKind.Csv;
-    private IBrowserFile? _csvFile;
-    private IBrowserFile? _queriesFile;
-    private IBrowserFile? _qrelsFile;
-    private Guid? _confirmDelete;
     private bool _busy;
     private string? _error;
     private string? _message;
     private RefreshLoop? _refresh;
-    private List<ChartSeries<double>> _series = [];
-    private string[] _chartLabels = [];
-
-    /// <summary>Line colours with at least 3:1 contrast on both the light and the dark background.</summary>
-    private static readonly string[] Palette = ["#1E88E5", "#00897B", "#AB47BC", "#F4511E", "#558B2F", "#E53935"];
-
-    private readonly LineChartOptions _chartOptions = new()
-    {
-        ChartPalette = Palette,
-        ShowLegend = false,
-        YAxisSuggestedMax = 100,
-        YAxisRequireZeroPoint = true,
-        YAxisTicks = 20,
-        YAxisFormat = "0",
-        ShowDataMarkers = true,
-        LineStrokeWidth = 2,
-    };
-
-    private bool CanAddSet => !string.IsNullOrWhiteSpace(_newName) && _newCollection != Guid.Empty
-        && (_newFormat == QuestionSetKind.Csv ? _csvFile is not null : _queriesFile is not null && _qrelsFile is not null);
 
     private RunSummary? ActiveRun => _runs.LastOrDefault(r => r.IsActive);
-
-    private List<RunSummary> CompletedRuns => _runs.Where(r => r.Status == EvaluationRunStatus.Completed).ToList();
 
     protected override async Task OnInitializedAsync()
     {
@@ -108,19 +49,17 @@ public partial class AdminEvaluation : IDisposable
         {
             var who = await CurrentUser.RequireAsync(_disposed.Token);
             _collections = await Collections.ListReadableAsync(who, _disposed.Token);
-            _newCollection = _collections.FirstOrDefault()?.Id ?? Guid.Empty;
             _sets = await Sets.ListAsync(_disposed.Token);
             if (_sets.Count > 0) await SelectAsync(_sets[0].Id);
         }, "Loading the evaluation page failed");
     }
 
+    /// <summary>Opens a set: its runs, and for a set made from feedback its questions to label.</summary>
     private async Task SelectAsync(Guid setId)
     {
         _run = null;
-        _labels.Clear();
+        _opened++; // the run choices and typed labels start again
         _selected = await Sets.GetAsync(setId, _disposed.Token);
-        _runCollections.Clear();
-        if (_selected?.Set.CollectionId is { } own) _runCollections.Add(own);
         if (_selected?.Set.Kind == QuestionSetKind.Feedback)
         {
             var who = await CurrentUser.RequireAsync(_disposed.Token);
@@ -138,32 +77,8 @@ public partial class AdminEvaluation : IDisposable
     {
         if (_selected is null) return;
         _runs = await Runs.ListAsync(_selected.Set.Id, _disposed.Token);
-        BuildChart();
         EnsurePolling();
     }
-
-    /// <summary>One line per metric, in percent, one point per completed run (a missing metric leaves a gap).</summary>
-    private void BuildChart()
-    {
-        var runs = CompletedRuns;
-        var numbers = _runs.Select((r, i) => (r.Id, N: i + 1)).ToDictionary(x => x.Id, x => x.N);
-        _chartLabels = runs.Select(r => $"#{numbers[r.Id]}").ToArray();
-        _series =
-        [
-            Series("nDCG@10", runs, r => r.Ndcg10),
-            Series("Recall@10", runs, r => r.Recall10),
-            Series("MRR@10", runs, r => r.Mrr10),
-            Series(L["EvalCites"], runs, r => r.CitesExpected),
-            Series(L["EvalSourcesInclude"], runs, r => r.SourcesIncludeExpected),
-            Series(L["EvalNotFound"], runs, r => r.NotFoundRate),
-        ];
-    }
-
-    private static ChartSeries<double> Series(string name, List<RunSummary> runs, Func<RunSummary, double?> metric) => new()
-    {
-        Name = name,
-        Data = runs.Select(r => metric(r) is { } v ? Math.Round(v * 100, 1) : (double?)null).ToArray(),
-    };
 
     /// <summary>Reloads the runs while one is queued or running; the loop ends by itself when none is.</summary>
     private void EnsurePolling()
@@ -175,7 +90,6 @@ public partial class AdminEvaluation : IDisposable
             {
                 if (_selected is null) return;
                 _runs = await Runs.ListAsync(_selected.Set.Id, _disposed.Token);
-                BuildChart();
             }, "Refreshing the runs failed");
             StateHasChanged();
             return ActiveRun is not null;
@@ -183,42 +97,40 @@ public partial class AdminEvaluation : IDisposable
         _refresh.Start(RefreshInterval);
     }
 
-    private async Task AddSetAsync()
+    private async Task<bool> AddSetAsync(NewQuestionSet form)
     {
-        if (!CanAddSet || _busy) return;
-        await Busy(async () =>
+        if (_busy) return false;
+        return await Rendered(Busy(async () =>
         {
             QuestionSetSummary set;
-            if (_newFormat == QuestionSetKind.Csv)
+            if (form.Csv is { } csvFile)
             {
-                await using var csv = await ReadAsync(_csvFile!);
-                set = await Sets.ImportCsvAsync(_newName!, _newCollection, csv, _csvFile!.Name, _disposed.Token);
+                await using var csv = await ReadAsync(csvFile);
+                set = await Sets.ImportCsvAsync(form.Name, form.CollectionId, csv, csvFile.Name, _disposed.Token);
             }
             else
             {
-                await using var queries = await ReadAsync(_queriesFile!);
-                await using var qrels = await ReadAsync(_qrelsFile!);
-                set = await Sets.ImportBeirAsync(_newName!, _newCollection, queries, _queriesFile!.Name, qrels, _qrelsFile!.Name, _disposed.Token);
+                await using var queries = await ReadAsync(form.Queries!);
+                await using var qrels = await ReadAsync(form.Qrels!);
+                set = await Sets.ImportBeirAsync(form.Name, form.CollectionId, queries, form.Queries!.Name, qrels, form.Qrels!.Name, _disposed.Token);
             }
             await AddedAsync(set);
-        }, "Adding a question set failed");
+        }, "Adding a question set failed"));
     }
 
-    private async Task CreateFromFeedbackAsync()
+    private async Task<bool> CreateFromFeedbackAsync(NewQuestionSet form)
     {
-        if (string.IsNullOrWhiteSpace(_newName) || _busy) return;
-        await Busy(async () =>
+        if (_busy) return false;
+        return await Rendered(Busy(async () =>
         {
-            var set = await Sets.CreateFromFeedbackAsync(_newName, _newCollection == Guid.Empty ? null : _newCollection, _disposed.Token);
+            var set = await Sets.CreateFromFeedbackAsync(form.Name, form.CollectionId == Guid.Empty ? null : form.CollectionId, _disposed.Token);
             await AddedAsync(set);
-        }, "Creating a question set from feedback failed");
+        }, "Creating a question set from feedback failed"));
     }
 
     private async Task AddedAsync(QuestionSetSummary set)
     {
         _message = L["EvalSetAdded", set.Name, set.Questions];
-        _newName = null;
-        _csvFile = _queriesFile = _qrelsFile = null;
         _sets = await Sets.ListAsync(_disposed.Token);
         await SelectAsync(set.Id);
     }
@@ -235,7 +147,6 @@ public partial class AdminEvaluation : IDisposable
 
     private async Task DeleteSetAsync(QuestionSetSummary set)
     {
-        _confirmDelete = null;
         await Busy(async () =>
         {
             await Sets.DeleteAsync(set.Id, _disposed.Token);
@@ -249,34 +160,25 @@ public partial class AdminEvaluation : IDisposable
         }, "Deleting a question set failed");
     }
 
-    private async Task LabelAsync(Guid questionId)
+    private async Task<bool> LabelAsync(QuestionLabel label)
     {
-        if (_selected is null || !_labels.TryGetValue(questionId, out var label)) return;
-        await Busy(async () =>
+        if (_selected is null) return false;
+        return await Rendered(Busy(async () =>
         {
-            await Sets.LabelAsync(questionId, label, _disposed.Token);
-            _labels.Remove(questionId);
+            await Sets.LabelAsync(label.QuestionId, label.Label, _disposed.Token);
             _selected = await Sets.GetAsync(_selected.Set.Id, _disposed.Token);
             _sets = await Sets.ListAsync(_disposed.Token);
             _message = L["EvalLabelSaved"];
-        }, "Labelling a question failed");
+        }, "Labelling a question failed"));
     }
 
-    private string LabelText(QuestionInfo question) => _labels.TryGetValue(question.Id, out var typed) ? typed : question.ExpectedSources ?? "";
-
-    private void Toggle(Guid collectionId, bool on)
-    {
-        if (on) _runCollections.Add(collectionId);
-        else _runCollections.Remove(collectionId);
-    }
-
-    private async Task StartRunAsync()
+    private async Task StartRunAsync(RunChoice choice)
     {
         if (_selected is null || _busy) return;
         await Busy(async () =>
         {
             var who = await CurrentUser.RequireAsync(_disposed.Token);
-            await Runs.StartAsync(new StartRunRequest(_selected.Set.Id, _runCollections.ToList(), _includeAnswers), who.DisplayName, _disposed.Token);
+            await Runs.StartAsync(new StartRunRequest(_selected.Set.Id, choice.Collections, choice.IncludeAnswers), who.DisplayName, _disposed.Token);
             await LoadRunsAsync();
         }, "Starting an evaluation run failed");
     }
@@ -295,14 +197,16 @@ public partial class AdminEvaluation : IDisposable
         await Guarded(async () => _run = await Runs.GetAsync(runId, _disposed.Token), "Loading an evaluation run failed");
     }
 
-    private async Task Busy(Func<Task> work, string failure)
+    /// <summary>Runs <paramref name="work"/> with the page busy and the last message gone; true when it did not fail.</summary>
+    private async Task<bool> Busy(Func<Task> work, string failure)
     {
         _busy = true;
         _error = null;
         _message = null;
+        StateHasChanged(); // busy now, also when a child's form (not an event of this page) started the work
         try
         {
-            await Guarded(work, failure);
+            return await Guarded(work, failure);
         }
         finally
         {
@@ -310,40 +214,31 @@ public partial class AdminEvaluation : IDisposable
         }
     }
 
-    private async Task Guarded(Func<Task> work, string failure)
+    /// <summary>Runs <paramref name="work"/>; a failure becomes the page's error (logged when unexpected). True when it did not fail.</summary>
+    private async Task<bool> Guarded(Func<Task> work, string failure)
     {
         try
         {
             await work();
+            return true;
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
             if (!UserMessages.IsExpected(e)) Logger.LogError(e, "{Failure}", failure);
             _error = UserMessages.For(e);
+            return false;
         }
     }
 
-    private static double Percent(RunSummary run) => run.Total == 0 ? 0 : Math.Clamp(run.Done * 100.0 / run.Total, 0, 100);
-
-    private static string Metric(double? value) => value is { } v ? v.ToString("0.000", System.Globalization.CultureInfo.InvariantCulture) : "—";
-
-    private string Share(double? value) => value is { } v ? v.ToString("P0", L.Culture) : "—";
-
-    private string YesNo(bool? value) => value switch { true => L["EvalYes"], false => L["EvalNo"], null => "—" };
-
-    private static string StatusText(EvaluationRunStatus status) => status.ToString().ToLowerInvariant();
-
-    private static string PrettyJson(string json)
+    /// <summary>
+    /// The forms of <see cref="QuestionSetForm"/> and <see cref="FeedbackLabels"/> call this page through a
+    /// <c>Func</c> (they need the result), which does not re-render the page the way an event callback does.
+    /// </summary>
+    private async Task<bool> Rendered(Task<bool> work)
     {
-        try
-        {
-            using var doc = System.Text.Json.JsonDocument.Parse(json);
-            return System.Text.Json.JsonSerializer.Serialize(doc.RootElement, new System.Text.Json.JsonSerializerOptions { WriteIndented = true });
-        }
-        catch (System.Text.Json.JsonException)
-        {
-            return json;
-        }
+        var done = await work;
+        StateHasChanged();
+        return done;
     }
 
     public void Dispose()
