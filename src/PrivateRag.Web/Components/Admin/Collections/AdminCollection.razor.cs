@@ -51,11 +51,6 @@ public partial class AdminCollection : IAsyncDisposable
 
     [Inject] private ILogger<AdminCollection> Logger { get; set; } = default!;
 
-    private static readonly DocumentStatus?[] StatusOptions =
-        [null, DocumentStatus.Queued, DocumentStatus.Processing, DocumentStatus.Indexed, DocumentStatus.Failed];
-
-    private static readonly string[] Stages = ["extract", "chunk", "embed", "index"];
-
     [Parameter] public Guid Id { get; set; }
 
     /// <summary>How often the page reloads while documents are queued or processing, or files are uploading.</summary>
@@ -71,24 +66,19 @@ public partial class AdminCollection : IAsyncDisposable
     private List<BreadcrumbItem> _breadcrumbs = [];
     private bool _loaded;
     private string? _error;
-    private Guid? _confirmDelete;
     private DocumentStatus? _status;
     private string? _nameFilter;
     private int _pageNumber = 1;
     private RefreshLoop? _refresh;
     private Guid _attachedTo;
-    private ElementReference _uploadRoot;
+    private UploadPanel? _uploadPanel;
     private DotNetObjectReference<AdminCollection>? _self;
     private IJSObjectReference? _module;
     private IJSObjectReference? _uploader;
 
     private int AllDocuments => _page?.StatusCounts.Values.Sum() ?? 0;
 
-    private int UploadableCount => _uploads.Count(i => i.Phase != UploadPhase.Refused);
-
     private int PageCount => _page is null ? 0 : Math.Max(1, (int)Math.Ceiling(_page.Total / (double)_page.PageSize));
-
-    private int CountFor(DocumentStatus? status) => status is { } s ? _page?.CountOf(s) ?? 0 : AllDocuments;
 
     private bool Active => _page?.HasActive == true || _uploads.IsActive;
 
@@ -109,14 +99,14 @@ public partial class AdminCollection : IAsyncDisposable
 
     protected override async Task OnAfterRenderAsync(bool firstRender)
     {
-        if (_uploader is not null || _collection is null || _disposed.IsCancellationRequested) return;
+        if (_uploader is not null || _collection is null || _uploadPanel is null || _disposed.IsCancellationRequested) return;
         try
         {
             _self ??= DotNetObjectReference.Create(this);
             _module ??= await JS.InvokeAsync<IJSObjectReference>("import", _disposed.Token, "./" + Assets["js/uploads.js"]);
             if (_module is null) return;
             var options = UploadOptions.Value;
-            _uploader = await _module.InvokeAsync<IJSObjectReference>("attach", _disposed.Token, _uploadRoot, _self, new
+            _uploader = await _module.InvokeAsync<IJSObjectReference>("attach", _disposed.Token, _uploadPanel.Root, _self, new
             {
                 url = $"/api/collections/{Id}/documents",
                 maxFileBytes = options.MaxFileBytes,
@@ -234,7 +224,6 @@ public partial class AdminCollection : IAsyncDisposable
 
     private Task DeleteAsync(DocumentInfo document)
     {
-        _confirmDelete = null;
         return RunAsync($"Deleting {document.Id} failed", async who => await Documents.DeleteAsync(document.Id, who, _disposed.Token));
     }
 
@@ -251,72 +240,6 @@ public partial class AdminCollection : IAsyncDisposable
         }
         await RefreshAsync();
     }
-
-    private string DocumentUrl(DocumentInfo d) => $"/admin/collections/{Id}/documents/{d.Id}";
-
-    /// <summary>"Embedding · step 3 of 4 · 40 %": which of extract, chunk, embed, index, and how far.</summary>
-    private string StageLabel(DocumentInfo d)
-    {
-        if (d.Stage is not { } stage) return L["Starting"];
-        var step = Array.IndexOf(Stages, stage) + 1;
-        var name = L["Stage_" + stage].ResourceNotFound ? stage : L["Stage_" + stage].Value;
-        return step > 0
-            ? L["StageProgress", name, step, Stages.Length, (int)Math.Round(Math.Clamp(d.Progress, 0, 1) * 100)]
-            : name;
-    }
-
-    private sealed record UploadView(string Phase, string Label, double Value, Color Color, string Icon);
-
-    /// <summary>One line for a file: upload bytes first, then (once stored) the document's ingestion stage.</summary>
-    private UploadView Describe(UploadItem item) => item.Phase switch
-    {
-        UploadPhase.Waiting => new("waiting", L["UploadWaiting"], 0, Color.Default, Icons.Material.Outlined.HourglassTop),
-        UploadPhase.Uploading => new("uploading", L["UploadingPercent", (int)(item.UploadFraction * 100)], item.UploadFraction, Color.Primary,
-            Icons.Material.Outlined.CloudUpload),
-        UploadPhase.Refused => new("refused", item.Problem switch
-        {
-            "too-large" => L["NotUploadedTooLarge", FileSize(UploadOptions.Value.MaxFileBytes)],
-            "unsupported" => L["NotUploadedUnsupported"],
-            _ => item.Problem ?? L["UploadRefused"],
-        }, 0, Color.Error, Icons.Material.Filled.Block),
-        UploadPhase.Failed => new("failed", L["UploadFailed", item.Problem ?? L["UploadInterrupted"]], 0, Color.Error, Icons.Material.Filled.Error),
-        UploadPhase.Duplicate => new("duplicate", L["UploadDuplicate"], 1, Color.Info, Icons.Material.Outlined.ContentCopy),
-        _ => item.Document switch
-        {
-            null or { Status: DocumentStatus.Queued } => new("queued", L["UploadQueued"], 0, Color.Primary, Icons.Material.Outlined.Schedule),
-            { Status: DocumentStatus.Processing } d => new("processing", StageLabel(d), Math.Clamp(d.Progress, 0, 1), Color.Primary,
-                Icons.Material.Outlined.Sync),
-            { Status: DocumentStatus.Indexed } d => new("indexed", L["UploadIndexed", d.Chunks], 1, Color.Success, Icons.Material.Filled.CheckCircle),
-            var d => new("failed", $"{L["Reject_" + d.FailureReason]}{(string.IsNullOrWhiteSpace(d.Error) ? "" : ": " + d.Error)}", 1, Color.Error,
-                Icons.Material.Filled.Error),
-        },
-    };
-
-    /// <summary>The status words of the HTTP API: queued, processing, indexed, failed.</summary>
-    public static string StatusText(DocumentStatus status) => status switch
-    {
-        DocumentStatus.Queued => "queued",
-        DocumentStatus.Processing => "processing",
-        DocumentStatus.Indexed => "indexed",
-        DocumentStatus.Failed => "failed",
-        _ => status.ToString().ToLowerInvariant(),
-    };
-
-    private static Color StatusColor(DocumentStatus status) => status switch
-    {
-        DocumentStatus.Indexed => Color.Success,
-        DocumentStatus.Failed => Color.Error,
-        DocumentStatus.Processing => Color.Info,
-        _ => Color.Default,
-    };
-
-    public static string FileSize(long bytes) => bytes switch
-    {
-        >= 1024L * 1024 * 1024 => $"{bytes / (1024d * 1024 * 1024):0.#} GB",
-        >= 1024L * 1024 => $"{bytes / (1024d * 1024):0.#} MB",
-        >= 1024 => $"{bytes / 1024d:0.#} KB",
-        _ => $"{bytes} B",
-    };
 
     private async Task DetachAsync()
     {
