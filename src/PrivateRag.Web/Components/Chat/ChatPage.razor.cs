@@ -2,7 +2,6 @@ using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Web;
 using Microsoft.JSInterop;
 using MudBlazor;
-using PrivateRag.Core;
 using PrivateRag.Core.Access;
 using PrivateRag.Core.Answering;
 using PrivateRag.Core.Collections;

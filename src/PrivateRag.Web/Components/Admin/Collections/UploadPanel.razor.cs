@@ -1,7 +1,6 @@
 using Microsoft.AspNetCore.Components;
 using MudBlazor;
 using PrivateRag.Core.Documents;
-using PrivateRag.Web.Startup;
 
 namespace PrivateRag.Web.Components.Admin.Collections;
 

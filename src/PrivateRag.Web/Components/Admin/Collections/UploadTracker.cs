@@ -1,9 +1,5 @@
 using System.Text.Json.Serialization;
-using PrivateRag.Core.Answering;
-using PrivateRag.Core.Audit;
-using PrivateRag.Core.Collections;
 using PrivateRag.Core.Documents;
-using PrivateRag.Core.Identity;
 
 namespace PrivateRag.Web.Components.Admin.Collections;
 
