@@ -111,6 +111,26 @@ public sealed class AdminPagesTests
     }
 
     [Fact]
+    public async Task The_name_search_starts_empty_and_shows_what_was_typed()
+    {
+        await using var ctx = new PrivateRagTestContext();
+        var collection = await ctx.CreateCollectionAsync("Search");
+        await ctx.UploadTextAsync(collection, "notes.txt", "Meeting notes.");
+
+        var cut = ctx.Render<AdminCollection>(p => p.Add(c => c.Id, collection).Add(c => c.RefreshInterval, TimeSpan.FromMinutes(5)));
+
+        cut.WaitForAssertion(() => Assert.Single(cut.FindAll("[data-testid=document-row]")), Wait);
+        var search = SearchBox(cut);
+        Assert.True(string.IsNullOrEmpty(search.GetAttribute("value")), $"The search box says '{search.GetAttribute("value")}'.");
+    }
+
+    private static AngleSharp.Dom.IElement SearchBox(IRenderedComponent<AdminCollection> cut)
+    {
+        var box = cut.Find("[data-testid=documents-search]");
+        return box.TagName == "INPUT" ? box : box.QuerySelector("input")!;
+    }
+
+    [Fact]
     public async Task The_document_table_filters_by_status_and_name_and_pages_through_many_documents()
     {
         await using var ctx = new PrivateRagTestContext();
