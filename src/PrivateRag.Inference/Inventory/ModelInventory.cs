@@ -28,6 +28,9 @@ public sealed class ModelInventory
         _logger = logger;
     }
 
+    /// <summary>The local chat model's scheduler (active sequences, queue), or null when no local chat model is configured.</summary>
+    public IChatSchedulerStatus? Scheduler => _scheduler;
+
     public IReadOnlyList<ModelReport> Describe() =>
     [
         Describe(_models.Chat, _status.Chat, _scheduler?.MaxConcurrent ?? _inference.Chat.MaxConcurrent),

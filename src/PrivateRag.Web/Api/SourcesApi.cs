@@ -2,7 +2,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using PrivateRag.Core.Documents;
 using PrivateRag.Core.Indexing;
 using PrivateRag.Web.Auth;
-using PrivateRag.Web.Components.Shared;
+using PrivateRag.Web.Components.Sources;
 
 namespace PrivateRag.Web.Api;
 

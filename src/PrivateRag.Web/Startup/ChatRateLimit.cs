@@ -7,7 +7,7 @@ namespace PrivateRag.Web.Startup;
 /// <summary>
 /// Per-user limits for questions asked through a Blazor circuit (the chat page, the widget frame), which never pass
 /// the HTTP rate limiter: one question takes a token from the very bucket <c>POST /api/chat</c> uses for the same
-/// caller (<see cref="RateLimits"/>: <c>RateLimits:ChatPerMinute</c>), so the API and the UI share one budget.
+/// caller (<see cref="RateLimits"/>: <c>RateLimits:ChatPerMinute</c>), so the API and the UI share one budget. Injected into the chat page and the widget frame.
 /// </summary>
 public sealed class ChatRateLimit(IOptions<RateLimiterOptions> limiter)
 {
@@ -22,11 +22,4 @@ public sealed class ChatRateLimit(IOptions<RateLimiterOptions> limiter)
         using var lease = global.AttemptAcquire(request);
         return lease.IsAcquired;
     }
-
-    /// <summary>
-    /// For the pages that still look services up (Chat.razor, EmbedChat.razor are being reworked on their own branch):
-    /// they should inject <see cref="ChatRateLimit"/> and call <see cref="TryAcquire(ClaimsPrincipal)"/>; then this goes.
-    /// </summary>
-    public static bool TryAcquire(IServiceProvider services, ClaimsPrincipal user) =>
-        (services.GetService<ChatRateLimit>() ?? new ChatRateLimit(services.GetRequiredService<IOptions<RateLimiterOptions>>())).TryAcquire(user);
 }

@@ -15,8 +15,11 @@ using PrivateRag.Core.Documents;
 using PrivateRag.Core.Identity;
 using PrivateRag.Core.Storage;
 using PrivateRag.Ingest;
+using PrivateRag.Hosting;
+using PrivateRag.Inference;
 using PrivateRag.Ingest.Pipeline;
 using PrivateRag.Web.Auth;
+using PrivateRag.Web.Startup;
 
 namespace PrivateRag.Web.Tests.Components;
 
@@ -55,6 +58,10 @@ public sealed class PrivateRagTestContext : BunitContext
         Services.AddMudServices(o => o.PopoverOptions.CheckForPopoverProvider = false);
         Services.AddPrivateRagCore(configuration);
         Services.AddPrivateRagIngestion(configuration, runWorkers: false);
+        // As the app composes them: the model inventory and capabilities exist (empty) even without a model.
+        Services.AddPrivateRagInference(configuration);
+        Services.AddPrivateRagModelBridges();
+        Services.AddScoped<ChatRateLimit>();
         Services.AddSingleton<AccessResolver>();
         Services.AddScoped<CurrentUser>();
         Services.AddSingleton<AntiforgeryStateProvider, NoAntiforgery>();

@@ -1,9 +1,4 @@
 using PrivateRag.Core;
-using PrivateRag.Core.Audit;
-using PrivateRag.Core.Collections;
-using PrivateRag.Core.Documents;
-using PrivateRag.Core.Evaluation;
-using PrivateRag.Core.Identity;
 
 namespace PrivateRag.Web.Components.Shared;
 
