@@ -253,7 +253,7 @@ public sealed class CollectionAdminTests(AppUnderTest app, Browser browser)
                 await Expect(page.GetByTestId(ready).First).ToBeAttachedAsync();
                 var state = $"{name} {width}px {(dark ? "dark" : "light")}";
                 problems.AddRange(await Pages.SeriousViolationsAsync(page, state));
-                var overflow = await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth - window.innerWidth");
+                var overflow = await Pages.OverflowAsync(page);
                 if (overflow > 0) problems.Add($"[{state}] the page is {overflow}px wider than the window");
                 await page.ScreenshotAsync(new PageScreenshotOptions
                 {
