@@ -20,6 +20,17 @@ public class AppUnderTest : IAsyncLifetime
     public const string AdminName = "admin";
     public const string AdminPassword = "e2e correct horse battery";
 
+    /// <summary>
+    /// How long a document may take to be indexed, and the app to start: generous, because the app, Chromium and
+    /// the other test assemblies share two cores, and each parsed file starts a child process.
+    /// </summary>
+    public static readonly TimeSpan IndexingTimeout = TimeSpan.FromMinutes(5);
+
+    public static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(3);
+
+    /// <summary><see cref="IndexingTimeout"/> for Playwright options (milliseconds).</summary>
+    public static float IndexingTimeoutMs => (float)IndexingTimeout.TotalMilliseconds;
+
     private readonly IReadOnlyDictionary<string, string> _environment;
     private readonly string _logName;
     private readonly List<string> _lines = [];
@@ -119,7 +130,7 @@ public class AppUnderTest : IAsyncLifetime
         Api = new HttpClient { BaseAddress = new Uri(BaseUrl), Timeout = TimeSpan.FromSeconds(60) };
         Api.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", AdminKey);
 
-        if (!await WaitUntilReadyAsync(TimeSpan.FromSeconds(90)))
+        if (!await WaitUntilReadyAsync(StartTimeout))
         {
             StartError = $"The app did not become ready at {BaseUrl}/health/ready; see {Path.Combine(Artifacts.ResultsDirectory, LogName)}.";
             return;
@@ -183,7 +194,7 @@ public class AppUnderTest : IAsyncLifetime
         uploaded.EnsureSuccessStatusCode();
         var docs = await uploaded.Content.ReadFromJsonAsync<List<IdDto>>() ?? [];
         var documentId = docs.Single().Id;
-        var until = DateTime.UtcNow.AddSeconds(90);
+        var until = DateTime.UtcNow + IndexingTimeout;
         while (DateTime.UtcNow < until)
         {
             var doc = await Api.GetFromJsonAsync<StatusDto>($"/api/documents/{documentId}");
@@ -191,7 +202,7 @@ public class AppUnderTest : IAsyncLifetime
             if (doc?.Status == "failed") throw new InvalidOperationException($"{fileName} failed to index: {doc.Error}");
             await Task.Delay(250);
         }
-        throw new TimeoutException($"{fileName} was not indexed within 90 s.");
+        throw new TimeoutException($"{fileName} was not indexed within {IndexingTimeout}.");
     }
 
     private sealed record IdDto(Guid Id);

@@ -59,7 +59,7 @@ public sealed class ChatFlowTests(AppUnderTest app, Browser browser)
         await Pages.WaitInteractiveAsync(page);
         await page.GetByTestId("upload-input").SetInputFilesAsync(file);
         var row = page.GetByTestId("document-row").Filter(new() { HasText = Path.GetFileName(file) });
-        await Expect(row).ToContainTextAsync("indexed", new() { Timeout = 120_000 });
+        await Expect(row).ToContainTextAsync("indexed", new() { Timeout = AppUnderTest.IndexingTimeoutMs });
         await Pages.ShotAsync(page, "06-admin-collection");
 
         // An employee asks and gets a streamed answer with a citation.

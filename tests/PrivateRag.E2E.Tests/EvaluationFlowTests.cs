@@ -40,7 +40,7 @@ public sealed class EvaluationFlowTests(AppUnderTest app, Browser browser)
 
         await page.GetByTestId("eval-run-start").ClickAsync();
         var run = page.GetByTestId("eval-run-row").First;
-        await Expect(run).ToHaveAttributeAsync("data-status", "completed", new() { Timeout = 120_000 });
+        await Expect(run).ToHaveAttributeAsync("data-status", "completed", new() { Timeout = AppUnderTest.IndexingTimeoutMs });
         await Expect(page.GetByTestId("eval-chart")).ToHaveAttributeAsync("data-points", "1");
         await Expect(page.GetByTestId("eval-chart").Locator("svg").First).ToBeVisibleAsync();
 
