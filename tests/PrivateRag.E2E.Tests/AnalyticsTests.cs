@@ -43,8 +43,7 @@ public sealed class AnalyticsTests(AppUnderTest app, Browser browser)
         await Expect(page.GetByTestId("daily-row")).ToHaveCountAsync(7);
 
         await page.SetViewportSizeAsync(390, 844);
-        await page.WaitForTimeoutAsync(400); // the charts follow their container's new size
-        var overflow = await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth - window.innerWidth");
+        var overflow = await Pages.OverflowAsync(page);
         Assert.True(overflow <= 0, $"The page is {overflow}px wider than the phone.");
         await page.EvaluateAsync("() => window.scrollTo(0, 0)");
         await Pages.ShotAsync(page, "09b-analytics-phone");

@@ -11,7 +11,8 @@ namespace PrivateRag.E2E.Tests;
 /// <summary>
 /// The real app, started as a child process (<c>dotnet PrivateRag.Web.dll</c>) on a free port with a temporary data
 /// folder and a bootstrap admin key, plus a local administrator for the browser sign-in. Its output goes to
-/// <c>TestResults/app.log</c>.
+/// <c>TestResults/app.log</c>. By default it is the build output in Development; <see cref="PublishedWebApp"/> starts
+/// the publish folder in Production instead.
 /// </summary>
 public class AppUnderTest : IAsyncLifetime
 {
@@ -19,8 +20,20 @@ public class AppUnderTest : IAsyncLifetime
     public const string AdminName = "admin";
     public const string AdminPassword = "e2e correct horse battery";
 
+    /// <summary>
+    /// How long a document may take to be indexed, and the app to start: generous, because the app, Chromium and
+    /// the other test assemblies share two cores, and each parsed file starts a child process.
+    /// </summary>
+    public static readonly TimeSpan IndexingTimeout = TimeSpan.FromMinutes(5);
+
+    public static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(3);
+
+    /// <summary><see cref="IndexingTimeout"/> for Playwright options (milliseconds).</summary>
+    public static float IndexingTimeoutMs => (float)IndexingTimeout.TotalMilliseconds;
+
     private readonly IReadOnlyDictionary<string, string> _environment;
     private readonly string _logName;
+    private readonly List<string> _lines = [];
     private Process? _process;
     private StreamWriter? _log;
 
@@ -54,13 +67,32 @@ public class AppUnderTest : IAsyncLifetime
     /// <summary>Whether this app can run here; its tests skip otherwise (see their attributes).</summary>
     protected virtual bool CanStart => Browser.Available;
 
+    /// <summary>The app's entry assembly; its folder is the working directory and so the content root.</summary>
+    protected virtual string AppAssembly => Artifacts.WebAssemblyPath();
+
+    /// <summary>
+    /// <c>ASPNETCORE_ENVIRONMENT</c>. The build output needs Development: only there are static web assets
+    /// (<c>_content/...</c>, <c>_framework/...</c>) served from the build's manifest; outside it they exist only in a
+    /// publish folder's <c>wwwroot</c>.
+    /// </summary>
+    protected virtual string EnvironmentName => "Development";
+
+    /// <summary>What to do when <see cref="AppAssembly"/> is missing.</summary>
+    protected virtual string MissingAppHint => "build the solution first (dotnet build PrivateRag.sln).";
+
+    /// <summary>The lines the app has written so far (stdout and stderr).</summary>
+    public IReadOnlyList<string> LogLines
+    {
+        get { lock (_lines) return [.. _lines]; }
+    }
+
     public async Task InitializeAsync()
     {
         if (!CanStart) return; // the tests skip; no need to start anything
-        var dll = Artifacts.WebAssemblyPath();
+        var dll = AppAssembly;
         if (!File.Exists(dll))
         {
-            StartError = $"The app is not built: {dll} is missing.";
+            StartError = $"The app is missing: {dll} does not exist; {MissingAppHint}";
             return;
         }
 
@@ -69,7 +101,7 @@ public class AppUnderTest : IAsyncLifetime
         Directory.CreateDirectory(DataPath);
         var start = new ProcessStartInfo("dotnet")
         {
-            // The bin folder is the content root: appsettings.json and the static web assets manifest are there.
+            // The app's folder is the content root: appsettings.json and the static web assets (manifest or wwwroot) are there.
             WorkingDirectory = Path.GetDirectoryName(dll)!,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -78,7 +110,7 @@ public class AppUnderTest : IAsyncLifetime
         start.ArgumentList.Add(dll);
         start.ArgumentList.Add("--urls");
         start.ArgumentList.Add(BaseUrl);
-        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Development"; // static web assets resolve from the build output
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = EnvironmentName;
         start.Environment["PrivateRag__DataPath"] = DataPath;
         start.Environment["PRIVATERAG_BOOTSTRAP_ADMIN_KEY"] = AdminKey;
         start.Environment["Ingestion__PollInterval"] = "00:00:00.250";
@@ -98,20 +130,27 @@ public class AppUnderTest : IAsyncLifetime
         Api = new HttpClient { BaseAddress = new Uri(BaseUrl), Timeout = TimeSpan.FromSeconds(60) };
         Api.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", AdminKey);
 
-        if (!await WaitUntilReadyAsync(TimeSpan.FromSeconds(90)))
+        if (!await WaitUntilReadyAsync(StartTimeout))
         {
             StartError = $"The app did not become ready at {BaseUrl}/health/ready; see {Path.Combine(Artifacts.ResultsDirectory, LogName)}.";
             return;
         }
 
+        StartError = await CreateAdminAsync();
+    }
+
+    /// <summary>Creates the local administrator the browser tests sign in as; returns why it failed, or null.</summary>
+    protected virtual async Task<string?> CreateAdminAsync()
+    {
         using var user = await Api.PostAsJsonAsync("/api/users",
             new { userName = AdminName, role = "admin", groups = Array.Empty<string>(), password = AdminPassword });
-        if (!user.IsSuccessStatusCode) StartError = $"Creating the admin account failed: {(int)user.StatusCode} {await user.Content.ReadAsStringAsync()}";
+        return user.IsSuccessStatusCode ? null : $"Creating the admin account failed: {(int)user.StatusCode} {await user.Content.ReadAsStringAsync()}";
     }
 
     private void Log(string? line)
     {
         if (line is null) return;
+        lock (_lines) _lines.Add(line);
         lock (this) _log?.WriteLine(line);
     }
 
@@ -155,7 +194,7 @@ public class AppUnderTest : IAsyncLifetime
         uploaded.EnsureSuccessStatusCode();
         var docs = await uploaded.Content.ReadFromJsonAsync<List<IdDto>>() ?? [];
         var documentId = docs.Single().Id;
-        var until = DateTime.UtcNow.AddSeconds(90);
+        var until = DateTime.UtcNow + IndexingTimeout;
         while (DateTime.UtcNow < until)
         {
             var doc = await Api.GetFromJsonAsync<StatusDto>($"/api/documents/{documentId}");
@@ -163,7 +202,7 @@ public class AppUnderTest : IAsyncLifetime
             if (doc?.Status == "failed") throw new InvalidOperationException($"{fileName} failed to index: {doc.Error}");
             await Task.Delay(250);
         }
-        throw new TimeoutException($"{fileName} was not indexed within 90 s.");
+        throw new TimeoutException($"{fileName} was not indexed within {IndexingTimeout}.");
     }
 
     private sealed record IdDto(Guid Id);
@@ -187,7 +226,7 @@ public class AppUnderTest : IAsyncLifetime
         try { Directory.Delete(DataPath, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
     }
 
-    private static int FreePort()
+    internal static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();

@@ -25,9 +25,17 @@ public sealed class Browser : IAsyncLifetime
 
     public IBrowser Chromium { get; private set; } = null!;
 
+    /// <summary>
+    /// How long <c>Expect(...)</c> keeps retrying (Playwright's default is 5 s). A Blazor Server round trip on a loaded
+    /// two-core machine (the app, Chromium and other test assemblies at once) can take longer; passing assertions
+    /// still return as soon as they hold.
+    /// </summary>
+    public const float ExpectTimeoutMs = 30_000;
+
     public async Task InitializeAsync()
     {
         if (!Available) return;
+        Assertions.SetDefaultExpectTimeout(ExpectTimeoutMs);
         _playwright = await Playwright.CreateAsync();
         Chromium = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {

@@ -59,7 +59,7 @@ public sealed class ChatFlowTests(AppUnderTest app, Browser browser)
         await Pages.WaitInteractiveAsync(page);
         await page.GetByTestId("upload-input").SetInputFilesAsync(file);
         var row = page.GetByTestId("document-row").Filter(new() { HasText = Path.GetFileName(file) });
-        await Expect(row).ToContainTextAsync("indexed", new() { Timeout = 120_000 });
+        await Expect(row).ToContainTextAsync("indexed", new() { Timeout = AppUnderTest.IndexingTimeoutMs });
         await Pages.ShotAsync(page, "06-admin-collection");
 
         // An employee asks and gets a streamed answer with a citation.
@@ -157,7 +157,7 @@ public sealed class ChatFlowTests(AppUnderTest app, Browser browser)
         var answer = await Pages.AskAsync(page, "How much is the daily meal allowance?");
         await Expect(answer.GetByTestId("citation").First).ToBeVisibleAsync();
         // Nothing is wider than the phone.
-        var overflow = await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth - window.innerWidth");
+        var overflow = await Pages.OverflowAsync(page);
         Assert.True(overflow <= 0, $"The page is {overflow}px wider than the phone.");
         await Pages.ShotAsync(page, "04-phone");
 

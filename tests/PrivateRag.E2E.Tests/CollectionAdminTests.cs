@@ -32,7 +32,7 @@ public sealed class CollectionAdminTests(AppUnderTest app, Browser browser)
         using var uploaded = await app.Api.PostAsync($"/api/collections/{collection}/documents", form);
         uploaded.EnsureSuccessStatusCode();
         var id = (await uploaded.Content.ReadFromJsonAsync<JsonElement>())[0].GetProperty("id").GetGuid();
-        var until = DateTime.UtcNow.AddSeconds(90);
+        var until = DateTime.UtcNow + AppUnderTest.IndexingTimeout;
         while (DateTime.UtcNow < until)
         {
             var status = (await app.Api.GetFromJsonAsync<JsonElement>($"/api/documents/{id}")).GetProperty("status").GetString();
@@ -97,7 +97,7 @@ public sealed class CollectionAdminTests(AppUnderTest app, Browser browser)
         Assert.Equal(5, await page.GetByTestId("upload-item-progress").CountAsync());
         await Expect(page.Locator("[data-testid=upload-item][data-name='policies/setup.exe']")).ToHaveAttributeAsync("data-phase", "refused");
         foreach (var name in new[] { "expenses.md", "holidays.txt", "policies/security.md", "policies/travel/hotels.txt" })
-            await Expect(page.Locator($"[data-testid=upload-item][data-name='{name}']")).ToHaveAttributeAsync("data-phase", "indexed", new() { Timeout = 120_000 });
+            await Expect(page.Locator($"[data-testid=upload-item][data-name='{name}']")).ToHaveAttributeAsync("data-phase", "indexed", new() { Timeout = AppUnderTest.IndexingTimeoutMs });
 
         // A file dropped on the drop zone: the same bytes as expenses.md, so a duplicate.
         await page.GetByTestId("drop-zone").EvaluateAsync("""
@@ -253,7 +253,7 @@ public sealed class CollectionAdminTests(AppUnderTest app, Browser browser)
                 await Expect(page.GetByTestId(ready).First).ToBeAttachedAsync();
                 var state = $"{name} {width}px {(dark ? "dark" : "light")}";
                 problems.AddRange(await Pages.SeriousViolationsAsync(page, state));
-                var overflow = await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth - window.innerWidth");
+                var overflow = await Pages.OverflowAsync(page);
                 if (overflow > 0) problems.Add($"[{state}] the page is {overflow}px wider than the window");
                 await page.ScreenshotAsync(new PageScreenshotOptions
                 {

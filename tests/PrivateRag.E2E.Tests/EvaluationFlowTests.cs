@@ -40,7 +40,7 @@ public sealed class EvaluationFlowTests(AppUnderTest app, Browser browser)
 
         await page.GetByTestId("eval-run-start").ClickAsync();
         var run = page.GetByTestId("eval-run-row").First;
-        await Expect(run).ToHaveAttributeAsync("data-status", "completed", new() { Timeout = 120_000 });
+        await Expect(run).ToHaveAttributeAsync("data-status", "completed", new() { Timeout = AppUnderTest.IndexingTimeoutMs });
         await Expect(page.GetByTestId("eval-chart")).ToHaveAttributeAsync("data-points", "1");
         await Expect(page.GetByTestId("eval-chart").Locator("svg").First).ToBeVisibleAsync();
 
@@ -64,7 +64,7 @@ public sealed class EvaluationFlowTests(AppUnderTest app, Browser browser)
         await Pages.WaitInteractiveAsync(page);
         await Expect(page.GetByTestId("eval-chart")).ToBeVisibleAsync();
         await Pages.ShotAsync(page, "09c-admin-evaluation-phone");
-        var overflow = await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth - window.innerWidth");
+        var overflow = await Pages.OverflowAsync(page);
         // Names what sticks out (outside any scrolling box), so a failure says what to fix.
         var culprits = await page.EvaluateAsync<string>("""
             () => [...document.querySelectorAll('body *')]

@@ -37,8 +37,7 @@ public sealed class ModelsPageTests(AppUnderTest app, Browser browser)
         await Expect(page.Locator("html[data-theme=dark]")).ToHaveCountAsync(0);
 
         await page.SetViewportSizeAsync(390, 844);
-        await page.WaitForTimeoutAsync(300);
-        var overflow = await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth - window.innerWidth");
+        var overflow = await Pages.OverflowAsync(page);
         Assert.True(overflow <= 0, $"The models page is {overflow}px wider than the phone.");
         await Pages.ShotAsync(page, "10b-admin-models-phone");
         await Pages.FullPageShotAsync(page, "10b-admin-models-phone-full");
@@ -110,8 +109,7 @@ public sealed class ModelsPageWithModelTests(TinyModelApp app, Browser browser)
 
         var problems = (await Pages.SeriousViolationsAsync(page, "models with a chat model")).ToList();
         await page.SetViewportSizeAsync(390, 844);
-        await page.WaitForTimeoutAsync(300);
-        var overflow = await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth - window.innerWidth");
+        var overflow = await Pages.OverflowAsync(page);
         Assert.True(overflow <= 0, $"The models page is {overflow}px wider than the phone.");
         await Pages.ShotAsync(page, "11b-admin-models-tiny-phone");
         await page.GetByTestId("models-live").ScrollIntoViewIfNeededAsync();

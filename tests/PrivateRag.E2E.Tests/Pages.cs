@@ -67,10 +67,48 @@ public static class Pages
         // theme switch.
         await page.Mouse.MoveAsync(1, 1);
         await page.WaitForTimeoutAsync(800);
+        await SettledAsync(page);
         var result = await page.RunAxe();
         return result.Violations
             .Where(v => v.Impact is "serious" or "critical")
             .Select(v => $"[{state}] {v.Impact} {v.Id}: {v.Help} — " + string.Join(" | ", v.Nodes.Take(3).Select(n => n.Html)));
+    }
+
+    /// <summary>
+    /// Waits (up to 30 s) until no CSS transition is running, e.g. a theme switch's colours: a pause alone may not
+    /// cover it on a loaded machine, and axe would judge colours half-way.
+    /// </summary>
+    public static async Task SettledAsync(IPage page)
+    {
+        try
+        {
+            await page.WaitForFunctionAsync(
+                "() => document.getAnimations().every(a => !(a instanceof CSSTransition) || a.playState !== 'running')",
+                null, new() { Timeout = 30_000, PollingInterval = 100 });
+        }
+        catch (TimeoutException)
+        {
+            // judged as it is; the findings say what was wrong
+        }
+    }
+
+    /// <summary>
+    /// How many pixels the page is wider than the window once its layout has settled after a resize or render (up to
+    /// 30 s, e.g. charts following their container): 0 or less when nothing sticks out.
+    /// </summary>
+    public static async Task<int> OverflowAsync(IPage page)
+    {
+        try
+        {
+            await page.WaitForFunctionAsync("() => document.documentElement.scrollWidth <= window.innerWidth", null,
+                new() { Timeout = 30_000, PollingInterval = 100 });
+        }
+        catch (TimeoutException)
+        {
+            // it does stick out: report by how much
+        }
+
+        return await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth - window.innerWidth");
     }
 
     /// <summary>A screenshot of the whole page (long admin pages), not just the viewport.</summary>

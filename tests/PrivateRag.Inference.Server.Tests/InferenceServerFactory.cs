@@ -1,12 +1,15 @@
 using System.Net.Http.Headers;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
 using PrivateRag.Tests;
 
 namespace PrivateRag.Inference.Server.Tests;
 
-/// <summary>The inference server in memory, on the tiny model, with two API keys.</summary>
-public sealed class InferenceServerFactory(IDictionary<string, string?>? settings = null) : WebApplicationFactory<InferenceServerEntryPoint>
+/// <summary>The inference server in memory, on the tiny model, with two API keys (and optionally services replaced).</summary>
+public sealed class InferenceServerFactory(IDictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null)
+    : WebApplicationFactory<InferenceServerEntryPoint>
 {
     public const string Key = "test-inference-key-1";
 
@@ -24,6 +27,7 @@ public sealed class InferenceServerFactory(IDictionary<string, string?>? setting
         builder.UseSetting("Inference:ApiKeys:0", "another-key");
         builder.UseSetting("Inference:ApiKeys:1", Key);
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>()) builder.UseSetting(key, value);
+        if (services is not null) builder.ConfigureTestServices(services);
     }
 
     public HttpClient CreateClientWithKey(string? key = Key)

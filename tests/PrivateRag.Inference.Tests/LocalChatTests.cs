@@ -8,6 +8,8 @@ namespace PrivateRag.Inference.Tests;
 [Collection(TinyModelCollection.Name)]
 public sealed class LocalChatTests(TinyModelFixture model)
 {
+    private static readonly TimeSpan NoHang = TimeSpan.FromSeconds(60);
+
     private static readonly ChatMessage[] Question = [new(ChatRole.System, "Answer briefly."), new(ChatRole.User, "What is retrieval-augmented generation?")];
 
     [SharedDataFact]
@@ -60,10 +62,15 @@ public sealed class LocalChatTests(TinyModelFixture model)
             }
         });
 
-        Assert.InRange(afterCancel, 0, 1);
-        Assert.True(DateTime.UtcNow - started < TimeSpan.FromSeconds(10));
+        Assert.InRange(afterCancel, 0, 1); // "promptly": tokens already produced are dropped at once
+        // Only a guard against a hang (the first call may load the model on a loaded machine), not a speed claim.
+        Assert.True(DateTime.UtcNow - started < NoHang, $"took {DateTime.UtcNow - started}");
     }
 
+    // Exact text from separate calls: each runs alone in a cleared sequence, and along this question's greedy path the
+    // two best tokens are never closer than 8e-4 on logits of ~0.2 (measured on the tiny model), far above the ~1e-7
+    // relative rounding that differing batches could bring (see SchedulerTests' greedy test). Leftover context would
+    // change the text outright.
     [SharedDataFact]
     public async Task Greedy_answers_do_not_depend_on_earlier_conversations()
     {

@@ -33,6 +33,15 @@ public sealed class ModelFileServer : IAsyncLifetime
     /// <summary>The tiny model sent in 64 KB pieces about 25 ms apart (~0.7 s), so progress can be watched.</summary>
     public Uri SlowTinyModelUrl { get; private set; } = null!;
 
+    /// <summary>
+    /// The first <see cref="StalledAfterBytes"/> of the tiny model, then nothing until the client goes away: a download
+    /// that is certainly still running when a test cancels it, however slow or fast the machine.
+    /// </summary>
+    public Uri StalledTinyModelUrl { get; private set; } = null!;
+
+    /// <summary>More than the downloader's 1 MB file buffer, so part of it is on disk in the .part file.</summary>
+    public const int StalledAfterBytes = 1_250_000;
+
     public async Task InitializeAsync()
     {
         var builder = WebApplication.CreateSlimBuilder();
@@ -62,11 +71,27 @@ public sealed class ModelFileServer : IAsyncLifetime
         _app.MapGet("/repo/vocab.txt", () => Results.Text(VocabularyText, "text/plain"));
         _app.MapGet("/gated/onnx/model.onnx", () => Results.Bytes(OnnxBytes, "application/octet-stream"));
         _app.MapGet("/gated/vocab.txt", () => Results.Text("<!doctype html><html>Sign in to download</html>", "text/html"));
+        _app.MapGet("/models/stalled.gguf", async (HttpContext http) =>
+        {
+            var bytes = await File.ReadAllBytesAsync(SharedData.TinyModel, http.RequestAborted);
+            http.Response.ContentType = "application/octet-stream";
+            http.Response.ContentLength = bytes.Length;
+            await http.Response.Body.WriteAsync(bytes.AsMemory(0, StalledAfterBytes), http.RequestAborted);
+            await http.Response.Body.FlushAsync(http.RequestAborted);
+            try
+            {
+                await Task.Delay(Timeout.Infinite, http.RequestAborted);
+            }
+            catch (OperationCanceledException)
+            {
+            }
+        });
         await _app.StartAsync();
         var address = new Uri(_app.Urls.First());
         TinyModelUrl = new Uri(address, "/models/tiny.gguf");
         NotAModelUrl = new Uri(address, "/models/page.gguf");
         SlowTinyModelUrl = new Uri(address, "/models/slow.gguf");
+        StalledTinyModelUrl = new Uri(address, "/models/stalled.gguf");
     }
 
     public async Task DisposeAsync()

@@ -8,15 +8,21 @@ public sealed class ExternalToolTests
 {
     internal const string Sleep = "/bin/sleep";
 
+    /// <summary>
+    /// How long the slow tool would run on its own. Returning well before that is what shows it was killed rather
+    /// than waited for; two minutes leave a loaded machine all the slack it needs to start and kill a process.
+    /// </summary>
+    private const int ToolSeconds = 123; // an unusual argument, so SleepsRunning finds only this test's sleep
+
     [SleepFact]
     public void A_tool_past_its_time_limit_is_killed()
     {
         var clock = Stopwatch.StartNew();
 
-        Assert.Throws<ToolTimeoutException>(() => ExternalTool.Run(Sleep, ["30"], TimeSpan.FromMilliseconds(300), CancellationToken.None));
+        Assert.Throws<ToolTimeoutException>(() => ExternalTool.Run(Sleep, [$"{ToolSeconds}"], TimeSpan.FromMilliseconds(300), CancellationToken.None));
 
-        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), $"took {clock.Elapsed}");
-        Assert.Empty(SleepsRunning("30"));
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(ToolSeconds / 2), $"took {clock.Elapsed}");
+        Assert.Empty(SleepsRunning($"{ToolSeconds}"));
     }
 
     [SleepFact]
@@ -25,10 +31,10 @@ public sealed class ExternalToolTests
         using var cts = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
         var clock = Stopwatch.StartNew();
 
-        Assert.ThrowsAny<OperationCanceledException>(() => ExternalTool.Run(Sleep, ["31"], TimeSpan.FromMinutes(1), cts.Token));
+        Assert.ThrowsAny<OperationCanceledException>(() => ExternalTool.Run(Sleep, [$"{ToolSeconds + 1}"], TimeSpan.FromMinutes(5), cts.Token));
 
-        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), $"took {clock.Elapsed}");
-        Assert.Empty(SleepsRunning("31"));
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(ToolSeconds / 2), $"took {clock.Elapsed}");
+        Assert.Empty(SleepsRunning($"{ToolSeconds + 1}"));
     }
 
     [SleepFact]

@@ -24,6 +24,9 @@ public sealed class PdfOcrTests
     private const string Scan = "docs/tika/testOCR.pdf";
     private const string Fax = "docs/pypdf-sample-files/imagemagick-CCITTFaxDecode.pdf";
 
+    /// <summary>Long enough for a loaded two-core machine to start and kill the OCR tools; only a hang goes past it.</summary>
+    private static readonly TimeSpan NoHang = TimeSpan.FromSeconds(60);
+
     private static ExtractedDocument ReadWith(OcrOptions options, string relative) =>
         ReadBytesWith(options, File.ReadAllBytes(SharedData.File(relative)!));
 
@@ -128,7 +131,8 @@ public sealed class PdfOcrTests
 
         Assert.Equal(RejectReason.TimedOut, ex.Reason);
         Assert.Contains("OCR of page(s) 1 took longer than the limit of 0.001 s per page (Ingestion:Ocr:PageTimeout)", ex.Message, StringComparison.Ordinal);
-        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), $"took {clock.Elapsed}");
+        // A guard against hanging on the killed tools, not a speed claim: the message above shows the limit worked.
+        Assert.True(clock.Elapsed < NoHang, $"took {clock.Elapsed}");
     }
 
     [OcrFact]

@@ -142,15 +142,18 @@ public sealed class DurabilityTests
         // The same document re-indexed with other chunk sizes (as after a reader or chunker change).
         await using var after = await IngestTestHost.StartAsync(s => s["Ingestion:Chunking:TargetTokens"] = "60", dataPath);
         await after.Get<DocumentService>().ReindexAsync(id, IngestTestHost.Admin);
-        var seen = new List<HashSet<string>>();
+        var seen = new System.Collections.Concurrent.ConcurrentQueue<HashSet<string>>();
         using var stop = new CancellationTokenSource();
         var watcher = Task.Run(async () =>
         {
             while (!stop.IsCancellationRequested)
-                seen.Add((await index.GetDocumentChunksAsync(id, IndexFilter.For(collection))).Select(c => $"{c.Id}:{c.CharEnd}").ToHashSet());
+                seen.Enqueue((await index.GetDocumentChunksAsync(id, IndexFilter.For(collection))).Select(c => $"{c.Id}:{c.CharEnd}").ToHashSet());
         });
         await after.DrainAsync();
-        await Task.Delay(100);
+        // At least one more read after the re-index is done (not a fixed pause, which a loaded machine may not fill).
+        var readsAtDrain = seen.Count;
+        var deadline = DateTime.UtcNow.AddMinutes(1);
+        while (seen.Count <= readsAtDrain && DateTime.UtcNow < deadline && !watcher.IsCompleted) await Task.Delay(10);
         await stop.CancelAsync();
         await watcher;
         var newIds = (await index.GetDocumentChunksAsync(id, IndexFilter.For(collection))).Select(c => $"{c.Id}:{c.CharEnd}").ToHashSet();

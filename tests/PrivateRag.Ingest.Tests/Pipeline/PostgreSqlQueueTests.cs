@@ -25,19 +25,30 @@ public sealed class PostgreSqlQueueTests
 
         var queue = host.Get<IngestionQueue>();
         var processed = new ConcurrentBag<(Guid Job, string Worker)>();
-        await Task.WhenAll(Enumerable.Range(0, 8).Select(w => Task.Run(async () =>
+        // Every worker holds its first lease until all eight hold one: eight leases at once, all different jobs, and
+        // the work provably shared, however the thread pool schedules the workers.
+        const int workers = 8;
+        using var allLeased = new CountdownEvent(workers);
+        await Task.WhenAll(Enumerable.Range(0, workers).Select(w => Task.Run(async () =>
         {
+            var first = true;
             while (await queue.TryLeaseAsync($"worker-{w}", TimeSpan.FromMinutes(1)) is { } lease)
             {
                 processed.Add((lease.JobId, lease.WorkerId));
-                await Task.Delay(2); // hold the lease briefly, as real work would
+                if (first)
+                {
+                    first = false;
+                    allLeased.Signal();
+                    await Task.Run(() => allLeased.Wait(TimeSpan.FromMinutes(1)));
+                }
                 await queue.CompleteAsync(lease);
             }
-        })));
+        }))).WaitAsync(TimeSpan.FromMinutes(5));
 
+        Assert.True(allLeased.IsSet, "eight workers never held a lease at the same time");
         Assert.Equal(jobs, processed.Count);
         Assert.Equal(jobs, processed.Select(p => p.Job).Distinct().Count());
-        Assert.True(processed.Select(p => p.Worker).Distinct().Count() > 1, "the work was shared between workers");
+        Assert.Equal(workers, processed.Select(p => p.Worker).Distinct().Count());
         Assert.Equal(0, await queue.PendingCountAsync());
         await using var db = await host.Get<IDbContextFactory<PrivateRagDbContext>>().CreateDbContextAsync();
         await DropAsync(db);

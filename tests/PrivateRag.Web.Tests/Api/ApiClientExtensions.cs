@@ -5,6 +5,12 @@ namespace PrivateRag.Web.Tests.Api;
 
 internal static class ApiClientExtensions
 {
+    /// <summary>
+    /// How long a document may take to be indexed. Ingestion competes for two cores with the other test assemblies
+    /// (and starts a child process per parsed file), so a queue of small files has taken over 90 s under load.
+    /// </summary>
+    public static readonly TimeSpan IndexingWait = TimeSpan.FromMinutes(5);
+
     public static async Task<Guid> CreateCollectionAsync(this HttpClient client, string name, object? access = null)
     {
         var response = await client.PostAsJsonAsync("/api/collections", new { name, access });
@@ -24,7 +30,7 @@ internal static class ApiClientExtensions
     /// <summary>Polls a document until it leaves queued/processing (or the time is up) and returns it.</summary>
     public static async Task<JsonElement> WaitForDocumentAsync(this HttpClient client, Guid id, TimeSpan? timeout = null)
     {
-        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(90));
+        var deadline = DateTime.UtcNow + (timeout ?? IndexingWait);
         while (true)
         {
             var doc = await client.GetFromJsonAsync<JsonElement>($"/api/documents/{id}");

@@ -126,7 +126,7 @@ public sealed class PrivateRagTestContext : BunitContext
     public async Task DrainQueueAsync()
     {
         var pipeline = Services.GetRequiredService<IngestionPipeline>();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(5)); // ingestion on a loaded two-core machine
         while (await pipeline.ProcessNextAsync("test", timeout.Token))
         {
         }

@@ -35,7 +35,7 @@ public sealed class ScaleOutTests
             worker = StartWorker(dataPath, database);
             var uploaded = await client.UploadAsync(collection, ("fleet.md", Encoding.UTF8.GetBytes(
                 "# Fleet\n\nCompany cars are replaced after five years or 150,000 kilometres, whichever comes first.\n")));
-            var document = await client.WaitForDocumentAsync(uploaded[0].GetProperty("id").GetGuid(), TimeSpan.FromSeconds(120));
+            var document = await client.WaitForDocumentAsync(uploaded[0].GetProperty("id").GetGuid());
             Assert.True(document.GetProperty("status").GetString() == "indexed", $"status {document}; worker output:\n{await DrainAsync(worker)}");
 
             var request = new HttpRequestMessage(HttpMethod.Post, "/api/chat") { Content = JsonContent.Create(new { message = "When are company cars replaced?" }) };

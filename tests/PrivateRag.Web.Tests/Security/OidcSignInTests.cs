@@ -48,13 +48,21 @@ public sealed class OidcSignInTests
         var oid = Guid.NewGuid().ToString();
         await using var provider = await LocalOidcProvider.StartAsync(Tenant, oid, "User", "group-oid-1");
         var graph = new SwitchableGroupLookup(["group-oid-1"]);
+        // The app's clock moves only when the test says: "within the interval" and "past it" cannot be blurred by a slow
+        // request or by the session stamp's whole seconds. It starts on a whole second, near the real time the
+        // provider's tokens are issued at.
+        var clock = new ManualClock(DateTimeOffset.FromUnixTimeSeconds(DateTimeOffset.UtcNow.ToUnixTimeSeconds()));
         await using var baseApp = EntraApp(new()
         {
             ["AzureAd:GraphGroupLookup"] = "true",
             ["AzureAd:GroupRefreshInterval"] = "00:00:01",
             ["AzureAd:GroupCacheDuration"] = "00:00:00",
         });
-        await using var app = PointedAt(baseApp, provider, services => services.AddSingleton<IEntraGroupLookup>(graph));
+        await using var app = PointedAt(baseApp, provider, services =>
+        {
+            services.AddSingleton<IEntraGroupLookup>(graph);
+            services.AddSingleton<TimeProvider>(clock);
+        });
         var browser = await SignInAsync(app, provider, "/");
 
         // Right after sign-in the ID token's groups stand; Graph is not asked.
@@ -64,7 +72,7 @@ public sealed class OidcSignInTests
         // The membership changes in the directory: once the interval has passed, the next request sees it and the
         // renewed cookie carries it.
         graph.Groups = ["group-oid-2"];
-        await Task.Delay(TimeSpan.FromSeconds(1.2));
+        clock.Advance(TimeSpan.FromSeconds(2));
         var refreshed = await browser.GetAsync("/api/me");
         Assert.Equal(["group-oid-2"], Groups(await refreshed.Content.ReadFromJsonAsync<JsonElement>()));
         Assert.Contains(refreshed.Headers.GetValues("Set-Cookie"), c => c.StartsWith("PrivateRag.Auth", StringComparison.Ordinal));
@@ -74,7 +82,7 @@ public sealed class OidcSignInTests
 
         // Graph fails: no group-based access for that request, and the next request asks again.
         graph.Failing = true;
-        await Task.Delay(TimeSpan.FromSeconds(1.2));
+        clock.Advance(TimeSpan.FromSeconds(2));
         Assert.Empty(Groups(await browser.GetFromJsonAsync<JsonElement>("/api/me")));
         graph.Failing = false;
         graph.Groups = ["group-oid-3"];

@@ -103,15 +103,18 @@ public sealed class AdminModelsTests : IDisposable
     [Fact]
     public async Task A_download_shows_live_progress_and_then_the_configuration_to_use_it()
     {
-        await using var ctx = Context(hub: new SlowGgufHub());
+        var hub = new SlowGgufHub();
+        await using var ctx = Context(hub: hub);
         var cut = ctx.Render<AdminModels>();
         var row = () => cut.Find("[data-testid=catalog-row][data-name='bge-small-en-v1.5']");
 
         await cut.InvokeAsync(() => row().QuerySelector("[data-testid=download-start]")!.Click());
 
+        // The hub holds the second half until the page has shown the download running, on a slow machine too.
         cut.WaitForAssertion(() =>
             Assert.Matches(@"of 2\.0 MB \(\d+\.\d %\) at", row().QuerySelector("[data-testid=download-text]")!.TextContent), Wait);
         Assert.NotNull(row().QuerySelector("[data-testid=download-progress]"));
+        hub.Release();
         cut.WaitForAssertion(() => Assert.NotNull(row().QuerySelector("[data-testid=download-done]")), Wait);
         var destination = Path.Combine(_downloads, "bge-small-en-v1.5-q8_0.gguf");
         Assert.Contains($"Models:Embedding:Path={destination}", row().TextContent, StringComparison.Ordinal);
@@ -150,25 +153,39 @@ public sealed class AdminModelsTests : IDisposable
                 new SocketException((int)SocketError.HostNotFound));
     }
 
-    /// <summary>Serves a 2 MB GGUF-looking file in 64 KB pieces, 40 ms apart, so progress is visible for about a second.</summary>
+    /// <summary>
+    /// Serves a 2 MB GGUF-looking file in 64 KB pieces, 40 ms apart, and holds the second half until
+    /// <see cref="Release"/>: the download is certainly running while the test looks at its progress.
+    /// </summary>
     private sealed class SlowGgufHub : HttpMessageHandler
     {
         private const int Size = 2 * 1024 * 1024;
+
+        private readonly TaskCompletionSource _released = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public void Release() => _released.TrySetResult();
 
         protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
         {
             var body = new byte[Size];
             "GGUF"u8.CopyTo(body);
-            var content = new StreamContent(new SlowStream(body));
+            var content = new StreamContent(new SlowStream(body, _released.Task));
             content.Headers.ContentLength = Size;
             return Task.FromResult(new HttpResponseMessage(HttpStatusCode.OK) { Content = content });
         }
 
-        private sealed class SlowStream(byte[] data) : MemoryStream(data)
+        protected override void Dispose(bool disposing)
+        {
+            Release();
+            base.Dispose(disposing);
+        }
+
+        private sealed class SlowStream(byte[] data, Task released) : MemoryStream(data)
         {
             public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
             {
                 await Task.Delay(40, cancellationToken);
+                if (Position >= Size / 2) await released.WaitAsync(cancellationToken);
                 return await base.ReadAsync(buffer[..Math.Min(buffer.Length, 64 * 1024)], cancellationToken);
             }
         }

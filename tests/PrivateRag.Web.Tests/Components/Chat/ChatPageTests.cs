@@ -63,7 +63,7 @@ public sealed class ChatPageTests
 
         await cut.InvokeAsync(() => cut.Find("[data-testid=citation]").Click());
 
-        var panel = cut.WaitForElement("[data-testid=source-panel]");
+        var panel = cut.WaitForElement("[data-testid=source-panel]", Wait);
         Assert.Contains("refunds.txt", panel.TextContent, StringComparison.Ordinal);
         Assert.Contains("30 days", panel.QuerySelector("[data-testid=source-snippet]")!.TextContent, StringComparison.Ordinal);
     }
