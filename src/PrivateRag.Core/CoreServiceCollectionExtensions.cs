@@ -68,6 +68,8 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<ConversationService>();
         services.AddSingleton<AnswerEvaluator>();
         services.AddSingleton<AccountService>();
+        services.AddOptions<SignInLockoutOptions>().Bind(configuration.GetSection(SignInLockoutOptions.Section))
+            .ValidateDataAnnotations().ValidateOnStart();
         services.AddPrivateRagAudit(configuration);
         services.AddSingleton<BackupService>();
         services.AddSingleton<EmbeddingDimensionCheck>();

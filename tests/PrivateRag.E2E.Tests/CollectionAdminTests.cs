@@ -232,6 +232,7 @@ public sealed class CollectionAdminTests(AppUnderTest app, Browser browser)
             ("admin-document", $"/admin/collections/{collection}/documents/{document}", "chunk-list"),
             ("admin-explain", "/admin/explain", "admin-explain"),
             ("admin-audit", "/admin/audit", "admin-audit"),
+            ("admin-users", "/admin/users", "users-table"),
             ("admin-widget", "/admin/widget", "admin-widget"),
         };
         var problems = new List<string>();
@@ -275,6 +276,7 @@ public sealed class CollectionAdminTests(AppUnderTest app, Browser browser)
         "/admin/analytics",
         "/admin/evaluation",
         "/admin/audit",
+        "/admin/users",
         "/admin/widget",
     };
 
@@ -287,7 +289,7 @@ public sealed class CollectionAdminTests(AppUnderTest app, Browser browser)
         page.SetDefaultTimeout(30_000);
         await Pages.SignInAsync(page, app.BaseUrl);
 
-        string[] targets = ["collections", "explain", "models", "analytics", "evaluation", "audit", "widget"];
+        string[] targets = ["collections", "explain", "models", "analytics", "evaluation", "audit", "users", "widget"];
         foreach (var (width, height) in new[] { (1280, 800), (390, 844) })
         {
             await page.SetViewportSizeAsync(width, height);

@@ -27,9 +27,33 @@ public static class UsersCommand
         {
             var users = await services.GetRequiredService<AccountService>().ListUsersAsync(ct);
             if (parse.GetValue(GlobalOptions.Json)) CliOutput.WriteJson(users);
-            else foreach (var u in users) Console.WriteLine($"{u.UserName,-24} {u.Role,-6} {string.Join(", ", u.Groups)}");
+            else foreach (var u in users) Console.WriteLine($"{u.UserName,-24} {u.Role,-6} {State(u),-9} {string.Join(", ", u.Groups)}");
             return 0;
         }));
-        return new Command("users", "Manage local accounts.") { add, list };
+        return new Command("users", "Manage local accounts.")
+        {
+            add, list,
+            Action("unlock", "Clear the wrong-password count and lockout of an account.", AccountAction.Unlock),
+            Action("disable", "Disable an account: it cannot sign in, its sessions end and its keys stop.", AccountAction.Disable),
+            Action("enable", "Enable a disabled account again (and clear its lockout).", AccountAction.Enable),
+            Action("signout-everywhere", "End every session of an account (cookies and open pages).", AccountAction.SignOutEverywhere),
+        };
     }
+
+    /// <summary>An administrator's action on one account, as <c>POST /api/users/{name}/...</c> does it.</summary>
+    private static Command Action(string verb, string description, AccountAction action)
+    {
+        var name = new Argument<string>("name") { Description = "The user name." };
+        var command = new Command(verb, description) { name };
+        command.SetAction((parse, ct) => CommandRunner.RunAsync(parse.GetValue(GlobalOptions.Data), parse.GetValue(GlobalOptions.Verbose), ct, async services =>
+        {
+            // The operator on the data folder's machine acts as the system administrator.
+            var user = await services.GetRequiredService<AccountService>().ApplyAsync(PrivateRag.Core.Access.AccessContext.System, parse.GetValue(name)!, action, ct);
+            Console.WriteLine($"User '{user.UserName}': {State(user)}.");
+            return 0;
+        }));
+        return command;
+    }
+
+    private static string State(UserInfo u) => u.Disabled ? "disabled" : u.LockedUntil is not null ? "locked" : "active";
 }

@@ -36,8 +36,12 @@ public static class AuditKinds
     public const string KeyRevoked = "key-revoked";
     public const string UserChange = "user-change";
     public const string Question = "question";
+    /// <summary>Every session of an account ended: sign-out-everywhere, a password change, disabling, a role change.</summary>
+    public const string SessionRevoked = "session-revoked";
+    /// <summary>An account locked after repeated wrong passwords, or unlocked by an admin.</summary>
+    public const string Lockout = "lockout";
 
-    public static IReadOnlyList<string> All { get; } = [SignIn, Upload, Deletion, AccessChange, KeyCreated, KeyRevoked, UserChange, Question];
+    public static IReadOnlyList<string> All { get; } = [SignIn, Upload, Deletion, AccessChange, KeyCreated, KeyRevoked, UserChange, Question, SessionRevoked, Lockout];
 }
 
 /// <summary>What a service reports; <see cref="Subject"/> null means "the current caller" (see <see cref="IAuditActor"/>).</summary>
@@ -116,8 +120,11 @@ public sealed class StoreAuditLog(
         }
     }
 
-    public async Task<AuditPage> QueryAsync(AuditQuery query, CancellationToken ct = default)
+    /// <summary>Entries for an administrator; the role is checked here too, not only by the page or endpoint.</summary>
+    public async Task<AuditPage> QueryAsync(AuditQuery query, AccessContext reader, CancellationToken ct = default)
     {
+        ArgumentNullException.ThrowIfNull(reader);
+        if (!reader.IsAdmin) throw new ForbiddenException("The audit log is for administrators.");
         var page = Math.Max(1, query.Page);
         var size = Math.Clamp(query.PageSize, 1, 500);
         await using var db = await dbFactory.CreateDbContextAsync(ct);

@@ -7,7 +7,19 @@ using PrivateRag.Core.Storage;
 
 namespace PrivateRag.Core.Identity;
 
-public sealed record UserInfo(Guid Id, string UserName, string? DisplayName, string Role, IReadOnlyList<string> Groups, bool HasPassword);
+public sealed record UserInfo(Guid Id, string UserName, string? DisplayName, string Role, IReadOnlyList<string> Groups, bool HasPassword)
+{
+    /// <summary>The security stamp the sign-in cookie carries (see <see cref="UserAccount.SessionVersion"/>).</summary>
+    public int SessionVersion { get; init; }
+    public bool Disabled { get; init; }
+    /// <summary>Wrong passwords counted towards the lockout.</summary>
+    public int FailedSignIns { get; init; }
+    /// <summary>Set while the account is locked after wrong passwords.</summary>
+    public DateTimeOffset? LockedUntil { get; init; }
+}
+
+/// <summary>An action an administrator takes on a local account.</summary>
+public enum AccountAction { Unlock, Disable, Enable, SignOutEverywhere }
 
 public sealed record ApiKeyInfo(Guid Id, string Name, string Prefix, string Role, string? UserName, DateTimeOffset CreatedAt, DateTimeOffset? LastUsedAt, DateTimeOffset? RevokedAt);
 
@@ -18,8 +30,12 @@ public sealed record ApiKeyCaller(Guid KeyId, string Prefix, AccessContext Acces
 public sealed record CreatedApiKey(ApiKeyInfo Info, string Secret);
 
 /// <summary>Local accounts, their groups and API keys.</summary>
-public sealed class AccountService(IDbContextFactory<PrivateRagDbContext> dbFactory, TimeProvider clock, IAuditLog? audit = null)
+public sealed class AccountService(
+    IDbContextFactory<PrivateRagDbContext> dbFactory, TimeProvider clock, IAuditLog? audit = null,
+    Microsoft.Extensions.Options.IOptionsMonitor<SignInLockoutOptions>? lockout = null)
 {
+    private SignInLockoutOptions Lockout => lockout?.CurrentValue ?? new SignInLockoutOptions();
+
     private Task AuditAsync(AuditEntry entry) => audit?.RecordAsync(entry) ?? Task.CompletedTask;
 
     public async Task<bool> AnyUsersAsync(CancellationToken ct = default)
@@ -41,14 +57,19 @@ public sealed class AccountService(IDbContextFactory<PrivateRagDbContext> dbFact
             user = new UserAccount { UserName = name, CreatedAt = clock.GetUtcNow() };
             db.Users.Add(user);
         }
-        user.Role = Roles.Normalize(role);
+        var newRole = Roles.Normalize(role);
+        // A new role or password ends the account's sessions: a demoted admin's open pages and saved cookies stop.
+        var endSessions = user.Role != newRole && db.Entry(user).State != EntityState.Added || password is not null && user.PasswordHash is not null;
+        user.Role = newRole;
         if (password is not null) user.PasswordHash = PasswordHashing.Hash(password);
+        if (endSessions) user.SessionVersion++;
         db.UserGroups.RemoveRange(user.Groups);
         user.Groups = groups.Select(g => g.Trim()).Where(g => g.Length > 0).Distinct()
             .Select(g => new UserGroup { UserId = user.Id, Group = g }).ToList();
         await db.SaveChangesAsync(ct);
         await AuditAsync(new AuditEntry(AuditKinds.UserChange, null, Target: user.UserName,
             Detail: $"role={user.Role}; groups=[{string.Join(", ", user.Groups.Select(g => g.Group))}]{(password is null ? "" : "; password set")}"));
+        if (endSessions) await AuditAsync(new AuditEntry(AuditKinds.SessionRevoked, null, Target: user.UserName, Detail: "role or password changed"));
         return ToInfo(user);
     }
 
@@ -59,20 +80,160 @@ public sealed class AccountService(IDbContextFactory<PrivateRagDbContext> dbFact
         return users.Select(ToInfo).ToList();
     }
 
-    /// <summary>The account when the password matches; null otherwise (same time either way as far as practical).</summary>
+    /// <summary>
+    /// The account when the password matches and the account may sign in; null otherwise (unknown, wrong password,
+    /// disabled, or locked after repeated wrong passwords), at a similar cost either way. A locked account's password
+    /// is not even checked, so guesses spread over many addresses gain nothing while it is locked.
+    /// </summary>
     public async Task<UserInfo?> VerifyPasswordAsync(string userName, string password, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var user = await db.Users.AsNoTracking().Include(u => u.Groups).FirstOrDefaultAsync(u => u.UserName == userName.Trim(), ct);
+        var user = await db.Users.Include(u => u.Groups).FirstOrDefaultAsync(u => u.UserName == userName.Trim(), ct);
+        var now = clock.GetUtcNow();
         if (user?.PasswordHash is null)
         {
             PasswordHashing.Verify(password, DummyHash.Value); // keep timing similar for unknown users
             await AuditAsync(AuditEntry.SignIn(Clip(userName.Trim()), success: false, "password"));
             return null;
         }
+        if (user.LockedUntil is { } until && until > now)
+        {
+            PasswordHashing.Verify(password, DummyHash.Value);
+            await AuditAsync(AuditEntry.SignIn(user.UserName, success: false, "password; account locked"));
+            return null;
+        }
         var ok = PasswordHashing.Verify(password, user.PasswordHash);
-        await AuditAsync(AuditEntry.SignIn(user.UserName, ok, "password"));
-        return ok ? ToInfo(user) : null;
+        if (ok && user.DisabledAt is null)
+        {
+            if (user.FailedSignIns != 0 || user.LockedUntil is not null)
+            {
+                user.FailedSignIns = 0;
+                user.LockedUntil = null;
+                await db.SaveChangesAsync(ct);
+            }
+            await AuditAsync(AuditEntry.SignIn(user.UserName, true, "password"));
+            return ToInfo(user);
+        }
+        if (!ok)
+        {
+            // Counted in the store (one row per account), so every web node and every address adds to the same count.
+            user.FailedSignIns++;
+            var lockFor = Lockout.LockoutAfter(user.FailedSignIns);
+            user.LockedUntil = lockFor is { } span ? now + span : null;
+            await db.SaveChangesAsync(ct);
+            if (lockFor is { } locked)
+                await AuditAsync(new AuditEntry(AuditKinds.Lockout, user.UserName, Target: user.UserName,
+                    Detail: $"locked for {(int)locked.TotalSeconds} s after {user.FailedSignIns} wrong passwords"));
+        }
+        await AuditAsync(AuditEntry.SignIn(user.UserName, false, ok ? "password; account disabled" : "password"));
+        return null;
+    }
+
+    /// <summary>One local account, or null.</summary>
+    public async Task<UserInfo?> FindUserAsync(string userName, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var user = await db.Users.AsNoTracking().Include(u => u.Groups).FirstOrDefaultAsync(u => u.UserName == userName, ct);
+        return user is null ? null : ToInfo(user);
+    }
+
+    /// <summary>
+    /// The caller of a local session, read fresh: null when the account is gone or disabled, or when
+    /// <paramref name="sessionVersion"/> (from the cookie) is older than the account's (the session was ended).
+    /// </summary>
+    public async Task<AccessContext?> ResolveSessionAsync(string userName, int sessionVersion, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var user = await db.Users.AsNoTracking().Include(u => u.Groups).FirstOrDefaultAsync(u => u.UserName == userName, ct);
+        return user is null || user.DisabledAt is not null || user.SessionVersion != sessionVersion ? null : ToAccess(user);
+    }
+
+    /// <summary>The session version of an identity without a local account (an Entra user); 0 until first raised.</summary>
+    public async Task<int> ExternalSessionVersionAsync(string subject, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        return await db.SessionStamps.AsNoTracking().Where(s => s.Subject == subject).Select(s => s.Version).FirstOrDefaultAsync(ct);
+    }
+
+    /// <summary>Ends every session of an identity without a local account (Entra): its cookies carry an older version.</summary>
+    public async Task EndExternalSessionsAsync(string subject, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var stamp = await db.SessionStamps.FirstOrDefaultAsync(s => s.Subject == subject, ct);
+        if (stamp is null) db.SessionStamps.Add(stamp = new SessionStamp { Subject = subject });
+        stamp.Version++;
+        stamp.UpdatedAt = clock.GetUtcNow();
+        await db.SaveChangesAsync(ct);
+        await AuditAsync(new AuditEntry(AuditKinds.SessionRevoked, null, Target: subject, Detail: "sign out everywhere"));
+    }
+
+    /// <summary>The signed-in user's own password change: the current password must match; every session ends.</summary>
+    public async Task<UserInfo> ChangePasswordAsync(string userName, string currentPassword, string newPassword, CancellationToken ct = default)
+    {
+        if (newPassword is not { Length: >= 8 }) throw new InvalidRequestException("A password needs at least 8 characters.");
+        if (await VerifyPasswordAsync(userName, currentPassword, ct) is null)
+            throw new InvalidRequestException("The current password is wrong.");
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var user = await db.Users.Include(u => u.Groups).FirstAsync(u => u.UserName == userName, ct);
+        user.PasswordHash = PasswordHashing.Hash(newPassword);
+        user.SessionVersion++;
+        await db.SaveChangesAsync(ct);
+        await AuditAsync(new AuditEntry(AuditKinds.UserChange, null, Target: user.UserName, Detail: "password changed"));
+        await AuditAsync(new AuditEntry(AuditKinds.SessionRevoked, null, Target: user.UserName, Detail: "password changed"));
+        return ToInfo(user);
+    }
+
+    /// <summary>The signed-in user ends all of their own sessions (this one too).</summary>
+    public Task<UserInfo> SignOutEverywhereAsync(string userName, CancellationToken ct = default) =>
+        ApplyAsync(userName, AccountAction.SignOutEverywhere, ct);
+
+    /// <summary>An administrator's action on a local account; the role is checked here, not only by the caller.</summary>
+    public Task<UserInfo> ApplyAsync(AccessContext admin, string userName, AccountAction action, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(admin);
+        if (!admin.IsAdmin) throw new ForbiddenException("Only administrators can change other accounts.");
+        if (action == AccountAction.Disable && string.Equals(admin.Subject, userName, StringComparison.Ordinal))
+            throw new InvalidRequestException("You cannot disable your own account.");
+        return ApplyAsync(userName, action, ct);
+    }
+
+    private async Task<UserInfo> ApplyAsync(string userName, AccountAction action, CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var user = await db.Users.Include(u => u.Groups).FirstOrDefaultAsync(u => u.UserName == userName, ct)
+            ?? throw new NotFoundException($"User '{userName}' was not found.");
+        var now = clock.GetUtcNow();
+        switch (action)
+        {
+            case AccountAction.Unlock:
+                user.FailedSignIns = 0;
+                user.LockedUntil = null;
+                break;
+            case AccountAction.Disable:
+                user.DisabledAt ??= now;
+                user.SessionVersion++;
+                break;
+            case AccountAction.Enable:
+                user.DisabledAt = null;
+                user.FailedSignIns = 0;
+                user.LockedUntil = null;
+                break;
+            case AccountAction.SignOutEverywhere:
+                user.SessionVersion++;
+                break;
+        }
+        await db.SaveChangesAsync(ct);
+        var entry = action switch
+        {
+            AccountAction.Unlock => new AuditEntry(AuditKinds.Lockout, null, Target: user.UserName, Detail: "unlocked"),
+            AccountAction.Disable => new AuditEntry(AuditKinds.UserChange, null, Target: user.UserName, Detail: "disabled"),
+            AccountAction.Enable => new AuditEntry(AuditKinds.UserChange, null, Target: user.UserName, Detail: "enabled"),
+            _ => new AuditEntry(AuditKinds.SessionRevoked, null, Target: user.UserName, Detail: "sign out everywhere"),
+        };
+        await AuditAsync(entry);
+        if (action == AccountAction.Disable)
+            await AuditAsync(new AuditEntry(AuditKinds.SessionRevoked, null, Target: user.UserName, Detail: "disabled"));
+        return ToInfo(user);
     }
 
     /// <summary>Current role and groups of a user, read fresh so changes apply on the next request.</summary>
@@ -80,7 +241,7 @@ public sealed class AccountService(IDbContextFactory<PrivateRagDbContext> dbFact
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var user = await db.Users.AsNoTracking().Include(u => u.Groups).FirstOrDefaultAsync(u => u.UserName == userName, ct);
-        return user is null ? null : ToAccess(user);
+        return user is null || user.DisabledAt is not null ? null : ToAccess(user);
     }
 
     public async Task<CreatedApiKey> CreateApiKeyAsync(string name, string? role, string? userName, string? secret = null, CancellationToken ct = default)
@@ -152,7 +313,8 @@ public sealed class AccountService(IDbContextFactory<PrivateRagDbContext> dbFact
         if (entity.UserId is { } userId)
         {
             var user = await db.Users.AsNoTracking().Include(u => u.Groups).FirstOrDefaultAsync(u => u.Id == userId, ct);
-            return user is null ? null : new ApiKeyCaller(entity.Id, entity.Prefix, ToAccess(user));
+            // A disabled account's keys act for no one until it is enabled again.
+            return user is null || user.DisabledAt is not null ? null : new ApiKeyCaller(entity.Id, entity.Prefix, ToAccess(user));
         }
         return new ApiKeyCaller(entity.Id, entity.Prefix,
             new AccessContext($"apikey:{entity.Prefix}", entity.Name, entity.Role == Roles.Admin, new HashSet<string>()));
@@ -182,8 +344,14 @@ public sealed class AccountService(IDbContextFactory<PrivateRagDbContext> dbFact
 
     private static readonly Lazy<string> DummyHash = new(() => PasswordHashing.Hash(Guid.NewGuid().ToString()));
 
-    private static UserInfo ToInfo(UserAccount u) =>
-        new(u.Id, u.UserName, u.DisplayName, u.Role, u.Groups.Select(g => g.Group).Order().ToList(), u.PasswordHash is not null);
+    private UserInfo ToInfo(UserAccount u) =>
+        new(u.Id, u.UserName, u.DisplayName, u.Role, u.Groups.Select(g => g.Group).Order().ToList(), u.PasswordHash is not null)
+        {
+            SessionVersion = u.SessionVersion,
+            Disabled = u.DisabledAt is not null,
+            FailedSignIns = u.FailedSignIns,
+            LockedUntil = u.LockedUntil is { } until && until > clock.GetUtcNow() ? until : null,
+        };
 
     private static AccessContext ToAccess(UserAccount u) =>
         new(u.UserName, u.DisplayName ?? u.UserName, u.Role == Roles.Admin, u.Groups.Select(g => g.Group).ToHashSet());

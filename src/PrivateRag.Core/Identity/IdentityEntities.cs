@@ -28,6 +28,28 @@ public sealed class UserAccount
     public string? PasswordHash { get; set; }
     public List<UserGroup> Groups { get; set; } = [];
     public DateTimeOffset CreatedAt { get; set; } = DateTimeOffset.UtcNow;
+    /// <summary>
+    /// The security stamp: carried in the sign-in cookie and compared on every request and circuit action. Raised by
+    /// sign-out-everywhere, a password change, disabling and a role change, so every earlier session ends.
+    /// </summary>
+    public int SessionVersion { get; set; }
+    /// <summary>Set while the account is disabled: it cannot sign in and its sessions and keys act for no one.</summary>
+    public DateTimeOffset? DisabledAt { get; set; }
+    /// <summary>Wrong passwords since the last successful sign-in or unlock, from any address.</summary>
+    public int FailedSignIns { get; set; }
+    /// <summary>No password is checked before this time (growing with <see cref="FailedSignIns"/>).</summary>
+    public DateTimeOffset? LockedUntil { get; set; }
+}
+
+/// <summary>
+/// The session version of a signed-in identity that has no local account row (an Entra user, by <c>entra:objectid</c>):
+/// absent means version 0. Raised by that user's sign-out-everywhere.
+/// </summary>
+public sealed class SessionStamp
+{
+    public required string Subject { get; set; }
+    public int Version { get; set; }
+    public DateTimeOffset UpdatedAt { get; set; }
 }
 
 public sealed class UserGroup

@@ -23,6 +23,7 @@ public abstract class PrivateRagDbContext(DbContextOptions options) : DbContext(
     public DbSet<UserAccount> Users => Set<UserAccount>();
     public DbSet<UserGroup> UserGroups => Set<UserGroup>();
     public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
+    public DbSet<SessionStamp> SessionStamps => Set<SessionStamp>();
     public DbSet<Conversation> Conversations => Set<Conversation>();
     public DbSet<ConversationTurn> ConversationTurns => Set<ConversationTurn>();
     public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
@@ -74,6 +75,11 @@ public abstract class PrivateRagDbContext(DbContextOptions options) : DbContext(
             e.HasIndex(u => u.UserName).IsUnique();
             e.Property(u => u.Role).HasMaxLength(16);
             e.HasMany(u => u.Groups).WithOne().HasForeignKey(g => g.UserId).OnDelete(DeleteBehavior.Cascade);
+        });
+        b.Entity<SessionStamp>(e =>
+        {
+            e.HasKey(s => s.Subject);
+            e.Property(s => s.Subject).HasMaxLength(300);
         });
         b.Entity<UserGroup>(e =>
         {

@@ -10,7 +10,8 @@ namespace PrivateRag.Web.Auth;
 
 /// <summary>
 /// Turns a signed-in principal into an <see cref="AccessContext"/>. Local accounts are read from the store on every
-/// call, so a removed group or role takes effect on the next request rather than at the next sign-in.
+/// call, so a removed group or role takes effect on the next request rather than at the next sign-in; a session whose
+/// version is older than the account's (or an Entra user's) stands for no one.
 /// </summary>
 public sealed class AccessResolver(AccountService accounts, EntraAccess? entra = null)
 {
@@ -20,14 +21,51 @@ public sealed class AccessResolver(AccountService accounts, EntraAccess? entra =
         var kind = principal.FindFirstValue(PrivateRagClaims.Kind);
         var subject = principal.FindFirstValue(PrivateRagClaims.Subject) ?? principal.Identity.Name;
         if (subject is null) return null;
-        if (kind == "local") return await accounts.ResolveUserAsync(subject, ct);
-        if (kind == "entra") return entra is null ? null : await entra.ResolveAsync(principal, ct);
+        if (kind == "local") return await accounts.ResolveSessionAsync(subject, SessionVersionOf(principal), ct);
+        if (kind == "entra")
+        {
+            if (entra is null || !await EntraSessionIsCurrentAsync(principal, subject, ct)) return null;
+            return await entra.ResolveAsync(principal, ct);
+        }
         return new AccessContext(
             subject,
             principal.Identity.Name ?? subject,
             principal.IsInRole(Roles.Admin),
             principal.FindAll(PrivateRagClaims.Group).Select(c => c.Value).ToHashSet());
     }
+
+    /// <summary>
+    /// Whether a browser session (the cookie) still stands: a local account that exists, is enabled and has the
+    /// session's version; an Entra session whose version is current. Cheaper than <see cref="ResolveAsync"/> for Entra
+    /// (no group lookup), for the cookie handler to call on every request.
+    /// </summary>
+    public async Task<bool> SessionIsCurrentAsync(ClaimsPrincipal principal, CancellationToken ct = default)
+    {
+        if (principal.Identity?.IsAuthenticated != true) return false;
+        var subject = principal.FindFirstValue(PrivateRagClaims.Subject) ?? principal.Identity.Name;
+        return principal.FindFirstValue(PrivateRagClaims.Kind) switch
+        {
+            "local" => subject is not null && await accounts.ResolveSessionAsync(subject, SessionVersionOf(principal), ct) is not null,
+            "entra" => subject is not null && await EntraSessionIsCurrentAsync(principal, subject, ct),
+            // An Entra cookie is marked "entra" only by the claims transformation, after the cookie handler ran.
+            _ => EntraAuthentication.ObjectId(principal) is not { } oid || await EntraSessionIsCurrentAsync(principal, oid, ct),
+        };
+    }
+
+    /// <summary>The store's key for an Entra user's session version.</summary>
+    public static string EntraSessionSubject(string objectId) => "entra:" + objectId;
+
+    /// <summary>
+    /// Entra sessions carry the version from their sign-in; Entra bearer tokens (the API) carry none and are not
+    /// sessions of this app (they end with the token, revoked at Entra).
+    /// </summary>
+    private async Task<bool> EntraSessionIsCurrentAsync(ClaimsPrincipal principal, string objectId, CancellationToken ct) =>
+        principal.FindFirstValue(PrivateRagClaims.SessionVersion) is null ||
+        await accounts.ExternalSessionVersionAsync(EntraSessionSubject(objectId), ct) == SessionVersionOf(principal);
+
+    public static int SessionVersionOf(ClaimsPrincipal principal) =>
+        int.TryParse(principal.FindFirstValue(PrivateRagClaims.SessionVersion), System.Globalization.NumberStyles.None,
+            System.Globalization.CultureInfo.InvariantCulture, out var version) ? version : 0;
 
     public static ClaimsPrincipal LocalPrincipal(UserInfo user)
     {
@@ -37,6 +75,7 @@ public sealed class AccessResolver(AccountService accounts, EntraAccess? entra =
             new(PrivateRagClaims.Subject, user.UserName),
             new(PrivateRagClaims.Kind, "local"),
             new(ClaimTypes.Role, user.Role),
+            new(PrivateRagClaims.SessionVersion, user.SessionVersion.ToString(System.Globalization.CultureInfo.InvariantCulture)),
         };
         return new ClaimsPrincipal(new ClaimsIdentity(claims, AuthSchemes.Cookie));
     }

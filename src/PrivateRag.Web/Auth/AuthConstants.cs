@@ -25,4 +25,9 @@ public static class PrivateRagClaims
     public const string Group = "privaterag:group";
     /// <summary>The id of the API key a call was made with (rate limits and the audit log count per key).</summary>
     public const string ApiKeyId = "privaterag:keyid";
+    /// <summary>
+    /// The account's session version (security stamp) when the session began; a session whose version is older than
+    /// the account's has ended (sign-out-everywhere, password change, disabling, role change).
+    /// </summary>
+    public const string SessionVersion = "privaterag:session";
 }

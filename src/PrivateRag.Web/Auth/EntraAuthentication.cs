@@ -112,7 +112,10 @@ public static class EntraAuthentication
             {
                 await validated(context);
                 if (context.Principal is not null)
+                {
                     EntraSessionGroups.StampSignIn(context.Principal, context.HttpContext.RequestServices.GetRequiredService<TimeProvider>());
+                    await StampSessionVersionAsync(context.Principal, context.HttpContext.RequestServices.GetRequiredService<AccountService>());
+                }
                 var who = context.Principal?.FindFirstValue("preferred_username") ?? ObjectId(context.Principal) ?? "unknown";
                 await context.HttpContext.RequestServices.GetRequiredService<IAuditLog>().RecordAsync(AuditEntry.SignIn(who, true, "entra"));
             };
@@ -128,6 +131,17 @@ public static class EntraAuthentication
         });
         services.AddSingleton<IClaimsTransformation, EntraClaimsTransformation>();
         services.AddSingleton<EntraAccess>();
+    }
+
+    /// <summary>
+    /// The session cookie carries the user's current session version, so "sign out everywhere" (which raises it) ends
+    /// this session too, as it does a local account's.
+    /// </summary>
+    private static async Task StampSessionVersionAsync(ClaimsPrincipal principal, AccountService accounts)
+    {
+        if (ObjectId(principal) is not { } oid || principal.Identity is not ClaimsIdentity identity) return;
+        var version = await accounts.ExternalSessionVersionAsync(AccessResolver.EntraSessionSubject(oid));
+        identity.AddClaim(new Claim(PrivateRagClaims.SessionVersion, version.ToString(System.Globalization.CultureInfo.InvariantCulture)));
     }
 
     public static bool LooksLikeJwt(string token) => token.StartsWith("eyJ", StringComparison.Ordinal) && token.Count(c => c == '.') == 2;

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.DataProtection.Repositories;
@@ -45,6 +46,8 @@ public static class WebAuthentication
                 // The API answers 401/403; only pages redirect to the sign-in form.
                 o.Events.OnRedirectToLogin = c => ApiAware(c, StatusCodes.Status401Unauthorized);
                 o.Events.OnRedirectToAccessDenied = c => ApiAware(c, StatusCodes.Status403Forbidden);
+                // A saved cookie stops working once its session has ended (see SessionValidation).
+                o.Events.OnValidatePrincipal = SessionValidation.ValidateAsync;
             })
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(AuthSchemes.ApiKey, null);
         // Entra ID alongside (not instead of) local accounts and API keys, when AzureAd names a tenant and a client.
@@ -56,6 +59,11 @@ public static class WebAuthentication
             .SetDefaultPolicy(new AuthorizationPolicyBuilder(AuthSchemes.Smart).RequireAuthenticatedUser().AddRequirements(new AccessRequirement(admin: false)).Build())
             .AddPolicy(Policies.Admin, p => p.AddAuthenticationSchemes(AuthSchemes.Smart).RequireAuthenticatedUser().AddRequirements(new AccessRequirement(admin: true)));
         services.AddCascadingAuthenticationState();
+        // Open pages re-check their session every Sessions:RevalidationInterval and are signed out when it ended.
+        // Registered with Add (not TryAdd): Blazor's own TryAdd of the plain provider then finds this one, whichever
+        // runs first.
+        services.AddOptions<SessionOptions>().BindConfiguration(SessionOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddScoped<AuthenticationStateProvider, CircuitAuthentication>();
         services.AddScoped<CurrentUser>();
 
         // The audit log (Core) records the HTTP caller as the actor.

@@ -26,7 +26,11 @@ public sealed class RateLimitOptions
     /// <summary><c>POST /api/search</c>.</summary>
     [Range(1, 100_000)] public int SearchPerMinute { get; set; } = 120;
 
-    /// <summary>Sign-in form posts per client address, against password guessing.</summary>
+    /// <summary>
+    /// Sign-in form posts per client address, against password guessing: the <see cref="RateLimits.SignInPolicy"/>
+    /// policy on the sign-in endpoint, whatever spelling of its path routed there. Guesses spread over many addresses
+    /// meet the per-account lockout instead (<c>SignIn</c> section).
+    /// </summary>
     [Range(1, 100_000)] public int SignInsPerMinute { get; set; } = 10;
 }
 
@@ -36,6 +40,9 @@ public sealed class RateLimitOptions
 /// </summary>
 public static class RateLimits
 {
+    /// <summary>The named policy the sign-in page carries (<c>[EnableRateLimiting]</c>): its form posts, per address.</summary>
+    public const string SignInPolicy = "sign-in";
+
     public static IServiceCollection AddPrivateRagRateLimits(this IServiceCollection services)
     {
         services.AddOptions<RateLimitOptions>().BindConfiguration(RateLimitOptions.Section).ValidateDataAnnotations().ValidateOnStart();
@@ -53,6 +60,22 @@ public static class RateLimits
                     if (!limits.Enabled || Bucket(context.Request, limits) is not var (bucket, perMinute))
                         return RateLimitPartition.GetNoLimiter("none");
                     return RateLimitPartition.GetTokenBucketLimiter($"{bucket}|{perMinute}|{CallerOf(context)}", _ => new TokenBucketRateLimiterOptions
+                    {
+                        TokenLimit = perMinute,
+                        TokensPerPeriod = Math.Max(1, perMinute / 60),
+                        ReplenishmentPeriod = TimeSpan.FromSeconds(perMinute >= 60 ? 1 : 60.0 / perMinute),
+                        QueueLimit = 0,
+                        AutoReplenishment = true,
+                    });
+                });
+                // Attached to the endpoint, not matched by path: /login/, /LOGIN or any other address routed to the form
+                // counts the same. Only posts count (showing the form is free).
+                o.AddPolicy(SignInPolicy, context =>
+                {
+                    var limits = monitor.CurrentValue;
+                    if (!limits.Enabled || !HttpMethods.IsPost(context.Request.Method)) return RateLimitPartition.GetNoLimiter("none");
+                    var perMinute = limits.SignInsPerMinute;
+                    return RateLimitPartition.GetTokenBucketLimiter($"signin|{perMinute}|ip:{context.Connection.RemoteIpAddress}", _ => new TokenBucketRateLimiterOptions
                     {
                         TokenLimit = perMinute,
                         TokensPerPeriod = Math.Max(1, perMinute / 60),
@@ -86,7 +109,6 @@ public static class RateLimits
     {
         var path = request.Path;
         var post = HttpMethods.IsPost(request.Method);
-        if (post && path.Equals("/login", StringComparison.OrdinalIgnoreCase)) return ("signin", limits.SignInsPerMinute);
         if (!path.StartsWithSegments("/api")) return null;
         if (post && path.Equals("/api/chat", StringComparison.OrdinalIgnoreCase)) return ("chat", limits.ChatPerMinute);
         if (post && path.Equals("/api/search", StringComparison.OrdinalIgnoreCase)) return ("search", limits.SearchPerMinute);

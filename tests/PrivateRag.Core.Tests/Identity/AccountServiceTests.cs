@@ -23,6 +23,36 @@ public sealed class AccountServiceTests
     }
 
     [Fact]
+    public void The_lockout_starts_after_the_free_failures_and_doubles_up_to_the_maximum()
+    {
+        var options = new SignInLockoutOptions { FreeFailures = 3, FirstLockout = TimeSpan.FromSeconds(30), MaxLockout = TimeSpan.FromMinutes(2) };
+        Assert.Null(options.LockoutAfter(2));
+        Assert.Equal(TimeSpan.FromSeconds(30), options.LockoutAfter(3));
+        Assert.Equal(TimeSpan.FromSeconds(60), options.LockoutAfter(4));
+        Assert.Equal(TimeSpan.FromSeconds(120), options.LockoutAfter(5));
+        Assert.Equal(TimeSpan.FromSeconds(120), options.LockoutAfter(500));
+        Assert.Null(new SignInLockoutOptions { FreeFailures = 0 }.LockoutAfter(1000));
+    }
+
+    [Fact]
+    public async Task A_disabled_account_resolves_to_no_one_and_a_role_change_ends_its_sessions()
+    {
+        await using var host = await CoreTestHost.StartAsync();
+        var accounts = host.Get<AccountService>();
+        var carl = await accounts.AddOrUpdateUserAsync("carl", "admin", [], "password1");
+        Assert.NotNull(await accounts.ResolveSessionAsync("carl", carl.SessionVersion));
+        var demoted = await accounts.AddOrUpdateUserAsync("carl", "user", ["x"], null);
+        Assert.Null(await accounts.ResolveSessionAsync("carl", carl.SessionVersion));
+        var regrouped = await accounts.AddOrUpdateUserAsync("carl", "user", [], null);
+        Assert.Equal(demoted.SessionVersion, regrouped.SessionVersion); // groups are read per request; no need to end sessions
+        await accounts.ApplyAsync(CoreTestHost.Admin, "carl", AccountAction.Disable);
+        Assert.Null(await accounts.ResolveUserAsync("carl"));
+        Assert.Null(await accounts.ResolveSessionAsync("carl", regrouped.SessionVersion + 1));
+        await Assert.ThrowsAsync<InvalidRequestException>(() =>
+            accounts.ApplyAsync(new PrivateRag.Core.Access.AccessContext("carl", "carl", true, new HashSet<string>()), "carl", AccountAction.Disable));
+    }
+
+    [Fact]
     public async Task A_removed_group_takes_effect_on_the_next_resolution()
     {
         await using var host = await CoreTestHost.StartAsync();

@@ -50,6 +50,37 @@ public sealed class PostgreSqlStoreTests
         await DropAsync(db);
     }
 
+    [PostgreSqlFact]
+    public async Task Session_versions_lockout_and_disabling_work_the_same()
+    {
+        await using var host = await CoreTestHost.StartPostgreSqlAsync(c => c["SignIn:FreeFailures"] = "2");
+        var accounts = host.Get<AccountService>();
+        var alice = await accounts.AddOrUpdateUserAsync("alice", "user", ["hr"], "password123");
+        Assert.NotNull(await accounts.ResolveSessionAsync("alice", alice.SessionVersion));
+
+        var ended = await accounts.SignOutEverywhereAsync("alice");
+        Assert.Equal(alice.SessionVersion + 1, ended.SessionVersion);
+        Assert.Null(await accounts.ResolveSessionAsync("alice", alice.SessionVersion));
+        Assert.NotNull(await accounts.ResolveSessionAsync("alice", ended.SessionVersion));
+
+        Assert.Null(await accounts.VerifyPasswordAsync("alice", "wrong-1"));
+        Assert.Null(await accounts.VerifyPasswordAsync("alice", "wrong-2"));
+        Assert.Null(await accounts.VerifyPasswordAsync("alice", "password123")); // locked
+        Assert.NotNull((await accounts.FindUserAsync("alice"))!.LockedUntil);
+        await accounts.ApplyAsync(CoreTestHost.Admin, "alice", AccountAction.Unlock);
+        Assert.NotNull(await accounts.VerifyPasswordAsync("alice", "password123"));
+
+        await accounts.ApplyAsync(CoreTestHost.Admin, "alice", AccountAction.Disable);
+        Assert.Null(await accounts.VerifyPasswordAsync("alice", "password123"));
+        Assert.Null(await accounts.ResolveUserAsync("alice"));
+
+        Assert.Equal(0, await accounts.ExternalSessionVersionAsync("entra:00000000-0000-0000-0000-000000000001"));
+        await accounts.EndExternalSessionsAsync("entra:00000000-0000-0000-0000-000000000001");
+        Assert.Equal(1, await accounts.ExternalSessionVersionAsync("entra:00000000-0000-0000-0000-000000000001"));
+        await using var db = await host.Get<IDbContextFactory<PrivateRagDbContext>>().CreateDbContextAsync();
+        await DropAsync(db);
+    }
+
     private static async Task DropAsync(PrivateRagDbContext db)
     {
         Npgsql.NpgsqlConnection.ClearAllPools();

@@ -74,7 +74,7 @@ public sealed class AuditTests : IAsyncLifetime
         await Log(includeText: false).RecordAsync(AuditEntry.Question(who, conversation, [collection], "What is the salary band?"));
         await Log(includeText: true).RecordAsync(AuditEntry.Question(who, conversation, [collection], "Second question"));
 
-        var page = await Log(false).QueryAsync(new AuditQuery(Kind: AuditKinds.Question, Subject: "alice"));
+        var page = await Log(false).QueryAsync(new AuditQuery(Kind: AuditKinds.Question, Subject: "alice"), AccessContext.System);
         Assert.Equal(2, page.Total);
         var withoutText = page.Items.Single(i => i.Detail is null);
         Assert.Equal(conversation, withoutText.ConversationId);
@@ -90,7 +90,7 @@ public sealed class AuditTests : IAsyncLifetime
         await Log(false).RecordAsync(AuditEntry.Deletion(who, "document", Guid.NewGuid()));
 
         Assert.Equal(1, await Log(false, retentionDays: 30).DeleteExpiredAsync());
-        Assert.Equal(1, (await Log(false).QueryAsync(new AuditQuery(Subject: "bob"))).Total);
+        Assert.Equal(1, (await Log(false).QueryAsync(new AuditQuery(Subject: "bob"), AccessContext.System)).Total);
     }
 
     private StoreAuditLog Log(bool includeText, TimeProvider? clock = null, int retentionDays = 180) => new(

@@ -4,6 +4,7 @@ using PrivateRag.Core;
 using PrivateRag.Core.Access;
 using PrivateRag.Core.Answering;
 using PrivateRag.Inference.Inventory;
+using PrivateRag.Web.Auth;
 using PrivateRag.Web.Components.Shared;
 using PrivateRag.Web.Startup;
 
@@ -35,6 +36,8 @@ public abstract class ChatConversationBase : UiComponentBase, IAsyncDisposable
 
     [Inject] private AuthenticationStateProvider Authentication { get; set; } = default!;
 
+    [Inject] private CurrentUser CurrentUser { get; set; } = default!;
+
     [Inject] private ILoggerFactory LoggerFactory { get; set; } = default!;
 
     /// <summary>The conversation's questions and answers, oldest first; the last may be streaming.</summary>
@@ -61,13 +64,30 @@ public abstract class ChatConversationBase : UiComponentBase, IAsyncDisposable
     private ILogger Log => _logger ??= LoggerFactory.CreateLogger(GetType());
 
     /// <summary>
+    /// The caller as of now: current role, groups and session, read for every action (as the API does per request),
+    /// never kept from when the page opened. Null when the session has ended; the circuit is then signed out and
+    /// <see cref="OnSessionEndedAsync"/> runs.
+    /// </summary>
+    protected async Task<AccessContext?> CallerAsync()
+    {
+        var who = await CurrentUser.GetAsync(Closing);
+        if (who is null) await OnSessionEndedAsync();
+        return who;
+    }
+
+    /// <summary>The session ended (signed out elsewhere, disabled, demoted): the page says so instead of answering.</summary>
+    protected virtual Task OnSessionEndedAsync() => Task.CompletedTask;
+
+    /// <summary>
     /// Asks <paramref name="question"/> in <see cref="CurrentConversationId"/> (a new conversation when null) and streams
     /// the answer into a new exchange at the end of <see cref="Exchanges"/>.
     /// </summary>
     /// <param name="answerAgain">Where the answer comes from instead of a new question (the chat page's Regenerate).</param>
-    protected async Task AskAsync(string question, AccessContext who, IReadOnlyList<Guid>? scope,
-        Func<CancellationToken, IAsyncEnumerable<ChatEvent>>? answerAgain = null)
+    protected async Task AskAsync(string question, IReadOnlyList<Guid>? scope,
+        Func<AccessContext, CancellationToken, IAsyncEnumerable<ChatEvent>>? answerAgain = null)
     {
+        // Who asks is decided now, not when the page opened: a removed group or role is not used for this answer.
+        if (await CallerAsync() is not { } who) return;
         var exchange = new ChatExchange(question) { IsStreaming = true };
         Exchanges.Add(exchange);
         ScrollToEnd = true;
@@ -91,7 +111,7 @@ public abstract class ChatConversationBase : UiComponentBase, IAsyncDisposable
         var queueWatch = WatchQueue(exchange);
         try
         {
-            var events = answerAgain?.Invoke(cts.Token)
+            var events = answerAgain?.Invoke(who, cts.Token)
                 ?? ChatService.StreamAsync(new ChatRequest(question, CurrentConversationId, scope), who, cts.Token);
             await foreach (var e in events)
             {

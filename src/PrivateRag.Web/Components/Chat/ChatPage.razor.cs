@@ -30,7 +30,6 @@ public partial class ChatPage
 
     [Parameter] public Guid? ConversationId { get; set; }
 
-    private AccessContext? _who;
     private bool _isAdmin;
     private bool _loaded;
     private string? _loadError;
@@ -53,8 +52,8 @@ public partial class ChatPage
     {
         try
         {
+            // Only what the page shows at first comes from here; every later action asks who the caller is again.
             var who = await CurrentUser.RequireAsync(Closing);
-            _who = who;
             _isAdmin = who.IsAdmin;
             _collections = await Collections.ListReadableAsync(who, Closing);
             _scope = _collections.Select(c => c.Id).ToHashSet();
@@ -140,20 +139,19 @@ public partial class ChatPage
         var question = _draft.Trim();
         if (question.Length == 0 || IsAnswering) return Task.CompletedTask;
         _draft = "";
-        if (_who is not { } who) return Task.CompletedTask;
         _missingConversation = false;
-        return AskAsync(question, who, ScopeForRequest());
+        return AskAsync(question, ScopeForRequest());
     }
 
     /// <summary>Answers the question again in place: the old answer leaves the conversation (and the page).</summary>
     private Task RegenerateAsync(ChatExchange exchange)
     {
-        if (IsAnswering || exchange.Question.Length == 0 || _who is not { } who) return Task.CompletedTask;
+        if (IsAnswering || exchange.Question.Length == 0) return Task.CompletedTask;
         _missingConversation = false;
         var scope = ScopeForRequest();
-        if (exchange.MessageId is not { } messageId) return AskAsync(exchange.Question, who, scope);
+        if (exchange.MessageId is not { } messageId) return AskAsync(exchange.Question, scope);
         Exchanges.Remove(exchange);
-        return AskAsync(exchange.Question, who, scope, ct => ChatService.RegenerateAsync(messageId, scope, who, ct));
+        return AskAsync(exchange.Question, scope, (who, ct) => ChatService.RegenerateAsync(messageId, scope, who, ct));
     }
 
     protected override async Task OnAnswerStartingAsync()
@@ -179,8 +177,33 @@ public partial class ChatPage
 
     protected override async Task OnAnswerFinishedAsync()
     {
+        await RefreshAccessAsync();
         if (CurrentConversationId is not null) await RefreshConversationsAsync();
         StateHasChanged();
+    }
+
+    /// <summary>The page's view of the caller's access (admin links, the collection picker) as of now.</summary>
+    private async Task RefreshAccessAsync()
+    {
+        if (await CallerAsync() is not { } who) return;
+        try
+        {
+            _isAdmin = who.IsAdmin;
+            _collections = await Collections.ListReadableAsync(who, Closing);
+            var readable = _collections.Select(c => c.Id).ToHashSet();
+            if (!_scope.All(readable.Contains)) _scope = _scope.Where(readable.Contains).ToHashSet();
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            Logger.LogWarning(e, "Refreshing the readable collections failed");
+        }
+    }
+
+    protected override Task OnSessionEndedAsync()
+    {
+        _loadError = L["SessionEnded"];
+        StateHasChanged();
+        return Task.CompletedTask;
     }
 
     private void NewConversation()
@@ -202,21 +225,10 @@ public partial class ChatPage
 
     private async Task LoadConversationAsync(Guid id)
     {
-        if (_who is null)
-        {
-            try
-            {
-                _who = await CurrentUser.RequireAsync(Closing);
-            }
-            catch (UnauthorizedAccessException e)
-            {
-                _loadError = e.Message;
-                return;
-            }
-        }
+        if (await CallerAsync() is not { } who) return;
         try
         {
-            var detail = await Conversations.GetAsync(id, _who, Closing);
+            var detail = await Conversations.GetAsync(id, who, Closing);
             _activeCitation = null;
             if (detail is null)
             {
@@ -239,7 +251,7 @@ public partial class ChatPage
 
     private async Task DeleteConversationAsync(Guid id)
     {
-        if (_who is not { } who) return;
+        if (await CallerAsync() is not { } who) return;
         try
         {
             await Conversations.DeleteAsync(id, who, Closing);
@@ -255,7 +267,7 @@ public partial class ChatPage
 
     private async Task RenameAsync(ConversationRename rename)
     {
-        if (_who is not { } who) return;
+        if (await CallerAsync() is not { } who) return;
         try
         {
             await Conversations.RenameAsync(rename.Id, rename.Title, who, Closing);
@@ -277,7 +289,7 @@ public partial class ChatPage
 
     private async Task RefreshConversationsAsync()
     {
-        if (_who is not { } who) return;
+        if (await CallerAsync() is not { } who) return;
         try
         {
             var search = string.IsNullOrWhiteSpace(_search) ? null : _search.Trim();
@@ -293,7 +305,7 @@ public partial class ChatPage
     private async Task SendFeedbackAsync(ExchangeFeedback feedback)
     {
         var (exchange, choice) = feedback;
-        if (exchange.MessageId is not { } messageId || _who is not { } who) return;
+        if (exchange.MessageId is not { } messageId || await CallerAsync() is not { } who) return;
         try
         {
             var comment = choice.Comment ?? (choice.Rating == exchange.Feedback ? exchange.FeedbackComment : null);

@@ -17,6 +17,7 @@ public partial class MainLayout
         new("/admin/models", Icons.Material.Outlined.Memory, "Models_Title"),
         new("/admin/analytics", Icons.Material.Outlined.Insights, "Analytics"),
         new("/admin/evaluation", Icons.Material.Outlined.FactCheck, "Evaluation"),
+        new("/admin/users", Icons.Material.Outlined.ManageAccounts, "Users"),
         new("/admin/audit", Icons.Material.Outlined.History, "Audit"),
         new("/admin/widget", Icons.Material.Outlined.Widgets, "Widget"),
     ];

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.AspNetCore.Components;
+using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.Components.Web;
 using Microsoft.JSInterop;
 using PrivateRag.Core.Access;
@@ -15,6 +16,8 @@ namespace PrivateRag.Web.Components.Widget;
 public partial class EmbedChat
 {
     [Inject] private CurrentUser CurrentUser { get; set; } = default!;
+
+    [Inject] private AuthenticationStateProvider AuthenticationState { get; set; } = default!;
 
     [Inject] private CollectionService Collections { get; set; } = default!;
 
@@ -37,7 +40,6 @@ public partial class EmbedChat
     private EmbedState _state = EmbedState.Loading;
     private string _title = WidgetText.DefaultTitle;
     private string? _loadError;
-    private AccessContext? _who;
     private IReadOnlyList<Guid>? _scope;
     private string _scopeText = "";
     private string _storageKey = "";
@@ -56,7 +58,7 @@ public partial class EmbedChat
                 _state = EmbedState.SignedOut;
                 return;
             }
-            _who = who;
+            // What the frame offers is set up here; each question and load asks who the caller is again.
             var readable = await Collections.ListReadableAsync(who, Closing);
             var requested = WidgetText.ParseCollections(CollectionsParameter);
             if (requested.Count == 0)
@@ -137,10 +139,10 @@ public partial class EmbedChat
     /// <summary>The remembered conversation, when it still exists and is the viewer's; otherwise a fresh start.</summary>
     private async Task LoadConversationAsync(Guid id)
     {
-        if (_who is null) return;
+        if (await CallerAsync() is not { } who) return;
         try
         {
-            if (await Conversations.GetAsync(id, _who, Closing) is { } detail)
+            if (await Conversations.GetAsync(id, who, Closing) is { } detail)
             {
                 CurrentConversationId = detail.Id;
                 Exchanges = ChatExchange.FromHistory(detail.Messages);
@@ -190,7 +192,7 @@ public partial class EmbedChat
         var question = _draft.Trim();
         if (question.Length == 0 || IsAnswering) return Task.CompletedTask;
         _draft = "";
-        return _who is { } who ? AskAsync(question, who, _scope) : Task.CompletedTask;
+        return AskAsync(question, _scope);
     }
 
     private async Task NewConversationAsync()
@@ -208,8 +210,32 @@ public partial class EmbedChat
         }
     }
 
+    protected override void OnInitialized() => AuthenticationState.AuthenticationStateChanged += OnAuthenticationChanged;
+
+    /// <summary>
+    /// The circuit was signed out (the periodic check, or an action that found the session ended): the frame shows its
+    /// sign-in prompt instead of the conversation.
+    /// </summary>
+    private void OnAuthenticationChanged(Task<AuthenticationState> state) => _ = InvokeAsync(async () =>
+    {
+        if ((await state).User.Identity?.IsAuthenticated == true || _state == EmbedState.SignedOut) return;
+        Stop();
+        Exchanges = [];
+        CurrentConversationId = null;
+        _state = EmbedState.SignedOut;
+        StateHasChanged();
+    });
+
+    protected override Task OnSessionEndedAsync()
+    {
+        _state = EmbedState.SignedOut;
+        StateHasChanged();
+        return Task.CompletedTask;
+    }
+
     protected override async ValueTask DisposeAsyncCore()
     {
+        AuthenticationState.AuthenticationStateChanged -= OnAuthenticationChanged;
         if (_module is null) return;
         try
         {

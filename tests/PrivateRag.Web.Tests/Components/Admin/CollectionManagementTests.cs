@@ -53,7 +53,7 @@ public sealed class CollectionManagementTests
         Assert.Equal(["carol"], saved.Access.Users);
         // bob is in "staff": he reads it now; the change is audited with the admin who made it.
         Assert.Single(await collections.ListReadableAsync(bob));
-        var audit = await ctx.Services.GetRequiredService<StoreAuditLog>().QueryAsync(new AuditQuery(Kind: AuditKinds.AccessChange));
+        var audit = await ctx.Services.GetRequiredService<StoreAuditLog>().QueryAsync(new AuditQuery(Kind: AuditKinds.AccessChange), PrivateRag.Core.Access.AccessContext.System);
         var entry = audit.Items.First(e => e.Target == payroll.Id.ToString());
         Assert.Equal(PrivateRagTestContext.AdminName, entry.Subject);
         Assert.Contains("groups=[staff]", entry.Detail, StringComparison.Ordinal);

@@ -7,6 +7,8 @@ public partial class AdminAudit
 {
     [Inject] private StoreAuditLog Audit { get; set; } = default!;
 
+    [Inject] private PrivateRag.Web.Auth.CurrentUser CurrentUser { get; set; } = default!;
+
     private const int PageSize = 50;
     private string? _kind;
     private string? _user;
@@ -18,5 +20,5 @@ public partial class AdminAudit
         _page = await Audit.QueryAsync(new AuditQuery(
             string.IsNullOrEmpty(_kind) ? null : _kind,
             string.IsNullOrWhiteSpace(_user) ? null : _user.Trim(),
-            Page: page, PageSize: PageSize));
+            Page: page, PageSize: PageSize), await CurrentUser.RequireAsync());
 }
