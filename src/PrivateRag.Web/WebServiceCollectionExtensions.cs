@@ -1,3 +1,4 @@
+using PrivateRag.Web.Agents;
 using PrivateRag.Web.Auth;
 using PrivateRag.Web.Startup;
 
@@ -19,7 +20,8 @@ public static class WebServiceCollectionExtensions
             .AddPrivateRagAuthentication(builder.Configuration)
             .AddPrivateRagHardening()
             .AddPrivateRagUi()
-            .AddPrivateRagBackgroundWork();
+            .AddPrivateRagBackgroundWork()
+            .AddPrivateRagMcp();
         return builder;
     }
 

@@ -46,7 +46,13 @@ public static class WebAuthentication
                 o.Events.OnRedirectToLogin = c => ApiAware(c, StatusCodes.Status401Unauthorized);
                 o.Events.OnRedirectToAccessDenied = c => ApiAware(c, StatusCodes.Status403Forbidden);
             })
-            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(AuthSchemes.ApiKey, null);
+            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(AuthSchemes.ApiKey, null)
+            // Agents and OpenAI-style clients (/mcp, /v1) send a bearer token; the sign-in cookie is never consulted
+            // there, so a page another site opens in the browser cannot call them with the user's session.
+            .AddPolicyScheme(AuthSchemes.Bearer, "API key or Entra token", o => o.ForwardDefaultSelector = context =>
+                entra && ApiKeyAuthenticationHandler.BearerToken(context.Request) is { } bearer && EntraAuthentication.LooksLikeJwt(bearer)
+                    ? AuthSchemes.EntraBearer
+                    : AuthSchemes.ApiKey);
         // Entra ID alongside (not instead of) local accounts and API keys, when AzureAd names a tenant and a client.
         if (entra) auth.AddPrivateRagEntra(services, configuration);
 
@@ -54,7 +60,8 @@ public static class WebAuthentication
         services.AddScoped<IAuthorizationHandler, AccessRequirementHandler>();
         services.AddAuthorizationBuilder()
             .SetDefaultPolicy(new AuthorizationPolicyBuilder(AuthSchemes.Smart).RequireAuthenticatedUser().AddRequirements(new AccessRequirement(admin: false)).Build())
-            .AddPolicy(Policies.Admin, p => p.AddAuthenticationSchemes(AuthSchemes.Smart).RequireAuthenticatedUser().AddRequirements(new AccessRequirement(admin: true)));
+            .AddPolicy(Policies.Admin, p => p.AddAuthenticationSchemes(AuthSchemes.Smart).RequireAuthenticatedUser().AddRequirements(new AccessRequirement(admin: true)))
+            .AddPolicy(Policies.Bearer, p => p.AddAuthenticationSchemes(AuthSchemes.Bearer).RequireAuthenticatedUser().AddRequirements(new AccessRequirement(admin: false)));
         services.AddCascadingAuthenticationState();
         services.AddScoped<CurrentUser>();
 
