@@ -27,6 +27,7 @@ app.MapSourcesApi();
 app.MapAnalyticsApi();
 app.MapEvaluationApi();
 app.MapPrivateRagMcp();
+app.MapOpenAiCompatibleApi();
 app.MapPrivateRagUi();
 app.Run();
 
