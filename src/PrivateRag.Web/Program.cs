@@ -28,6 +28,7 @@ app.MapAnalyticsApi();
 app.MapEvaluationApi();
 app.MapPrivateRagMcp();
 app.MapOpenAiCompatibleApi();
+app.MapApiReference();
 app.MapPrivateRagUi();
 app.Run();
 

@@ -1,4 +1,5 @@
 using PrivateRag.Web.Agents;
+using PrivateRag.Web.Api;
 using PrivateRag.Web.Auth;
 using PrivateRag.Web.Startup;
 
@@ -21,7 +22,8 @@ public static class WebServiceCollectionExtensions
             .AddPrivateRagHardening()
             .AddPrivateRagUi()
             .AddPrivateRagBackgroundWork()
-            .AddPrivateRagMcp();
+            .AddPrivateRagMcp()
+            .AddPrivateRagApiReference();
         return builder;
     }
 
