@@ -3,6 +3,7 @@ using PrivateRag.Hosting;
 using PrivateRag.Inference;
 using PrivateRag.Ingest;
 using PrivateRag.Web;
+using PrivateRag.Web.Agents;
 using PrivateRag.Web.Api;
 using PrivateRag.Web.Startup;
 
@@ -25,6 +26,9 @@ app.MapAccountsApi();
 app.MapSourcesApi();
 app.MapAnalyticsApi();
 app.MapEvaluationApi();
+app.MapPrivateRagMcp();
+app.MapOpenAiCompatibleApi();
+app.MapApiReference();
 app.MapPrivateRagUi();
 app.Run();
 

@@ -1,3 +1,5 @@
+using PrivateRag.Web.Agents;
+using PrivateRag.Web.Api;
 using PrivateRag.Web.Auth;
 using PrivateRag.Web.Startup;
 
@@ -19,7 +21,9 @@ public static class WebServiceCollectionExtensions
             .AddPrivateRagAuthentication(builder.Configuration)
             .AddPrivateRagHardening()
             .AddPrivateRagUi()
-            .AddPrivateRagBackgroundWork();
+            .AddPrivateRagBackgroundWork()
+            .AddPrivateRagMcp()
+            .AddPrivateRagApiReference();
         return builder;
     }
 

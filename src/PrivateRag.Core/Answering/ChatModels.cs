@@ -1,6 +1,14 @@
 namespace PrivateRag.Core.Answering;
 
-public sealed record ChatRequest(string Message, Guid? ConversationId = null, IReadOnlyList<Guid>? CollectionIds = null);
+/// <param name="History">
+/// Earlier turns the caller keeps itself (an OpenAI-style client sends the whole conversation with each request); used
+/// as the conversation when <paramref name="ConversationId"/> is null. The answer is still kept in a new conversation.
+/// </param>
+public sealed record ChatRequest(
+    string Message, Guid? ConversationId = null, IReadOnlyList<Guid>? CollectionIds = null, IReadOnlyList<ChatTurn>? History = null);
+
+/// <summary>One earlier turn of a conversation the client supplies: the user's question or the assistant's answer.</summary>
+public sealed record ChatTurn(bool FromUser, string Text);
 
 /// <summary>
 /// One cited source. <see cref="CharStart"/>/<see cref="CharEnd"/> locate the passage in the document's extracted text

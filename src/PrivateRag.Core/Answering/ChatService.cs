@@ -97,7 +97,10 @@ public sealed class ChatService(
         using var activity = PrivateRagTelemetry.Traces.StartActivity("answer");
         var started = Stopwatch.GetTimestamp();
         double? firstTokenMs = null;
-        var (conversation, history) = await LoadOrStartAsync(request.ConversationId, question, who, ct);
+        var (conversation, stored) = await LoadOrStartAsync(request.ConversationId, question, who, ct);
+        IReadOnlyList<(bool FromUser, string Text)> history = request.ConversationId is null && request.History is { Count: > 0 } given
+            ? given.TakeLast(options.Value.HistoryTurns * 2).Select(t => (t.FromUser, t.Text)).ToList()
+            : stored;
         var kernel = _kernel;
         var mode = kernel is null ? ExtractiveAnswerer.Mode : kernel.ModelId;
         yield return new ChatEvent.Started(conversation.Id, mode);

@@ -10,11 +10,15 @@ public static class AuthSchemes
     public const string EntraBearer = "EntraBearer";
     /// <summary>Entra ID sign-in for the UI (OpenID Connect); the session is then the cookie.</summary>
     public const string EntraOidc = "EntraOidc";
+    /// <summary>An API key or an Entra bearer token, never the cookie: what <c>/mcp</c> and <c>/v1</c> accept.</summary>
+    public const string Bearer = "AgentBearer";
 }
 
 public static class Policies
 {
     public const string Admin = "Admin";
+    /// <summary>A caller with an API key or an Entra bearer token (agents, OpenAI-style clients); no cookie session.</summary>
+    public const string Bearer = "BearerCaller";
 }
 
 public static class PrivateRagClaims

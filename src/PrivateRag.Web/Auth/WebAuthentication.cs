@@ -49,7 +49,13 @@ public static class WebAuthentication
                 // A saved cookie stops working once its session has ended (see SessionValidation).
                 o.Events.OnValidatePrincipal = SessionValidation.ValidateAsync;
             })
-            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(AuthSchemes.ApiKey, null);
+            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(AuthSchemes.ApiKey, null)
+            // Agents and OpenAI-style clients (/mcp, /v1) send a bearer token; the sign-in cookie is never consulted
+            // there, so a page another site opens in the browser cannot call them with the user's session.
+            .AddPolicyScheme(AuthSchemes.Bearer, "API key or Entra token", o => o.ForwardDefaultSelector = context =>
+                entra && ApiKeyAuthenticationHandler.BearerToken(context.Request) is { } bearer && EntraAuthentication.LooksLikeJwt(bearer)
+                    ? AuthSchemes.EntraBearer
+                    : AuthSchemes.ApiKey);
         // Entra ID alongside (not instead of) local accounts and API keys, when AzureAd names a tenant and a client.
         if (entra) auth.AddPrivateRagEntra(services, configuration);
 
@@ -57,7 +63,8 @@ public static class WebAuthentication
         services.AddScoped<IAuthorizationHandler, AccessRequirementHandler>();
         services.AddAuthorizationBuilder()
             .SetDefaultPolicy(new AuthorizationPolicyBuilder(AuthSchemes.Smart).RequireAuthenticatedUser().AddRequirements(new AccessRequirement(admin: false)).Build())
-            .AddPolicy(Policies.Admin, p => p.AddAuthenticationSchemes(AuthSchemes.Smart).RequireAuthenticatedUser().AddRequirements(new AccessRequirement(admin: true)));
+            .AddPolicy(Policies.Admin, p => p.AddAuthenticationSchemes(AuthSchemes.Smart).RequireAuthenticatedUser().AddRequirements(new AccessRequirement(admin: true)))
+            .AddPolicy(Policies.Bearer, p => p.AddAuthenticationSchemes(AuthSchemes.Bearer).RequireAuthenticatedUser().AddRequirements(new AccessRequirement(admin: false)));
         services.AddCascadingAuthenticationState();
         // Open pages re-check their session every Sessions:RevalidationInterval and are signed out when it ended.
         // Registered with Add (not TryAdd): Blazor's own TryAdd of the plain provider then finds this one, whichever

@@ -12,13 +12,19 @@ namespace PrivateRag.Web.Startup;
 public sealed class ChatRateLimit(IOptions<RateLimiterOptions> limiter)
 {
     /// <summary>True when the question may go ahead; false when the caller's chat budget is spent.</summary>
-    public bool TryAcquire(ClaimsPrincipal user)
+    public bool TryAcquire(ClaimsPrincipal user) => TryAcquire(user, "/api/chat");
+
+    /// <summary>
+    /// True when a call that stands for <c>POST <paramref name="apiPath"/></c> (an MCP tool: <c>/api/search</c> or
+    /// <c>/api/chat</c>) may go ahead for this caller; it takes a token from that endpoint's bucket.
+    /// </summary>
+    public bool TryAcquire(ClaimsPrincipal user, string apiPath)
     {
         if (limiter.Value.GlobalLimiter is not { } global) return true;
-        // The limiter partitions by request: describe this question as the API request it stands for.
+        // The limiter partitions by request: describe this call as the API request it stands for.
         var request = new DefaultHttpContext { User = user };
         request.Request.Method = HttpMethods.Post;
-        request.Request.Path = "/api/chat";
+        request.Request.Path = apiPath;
         using var lease = global.AttemptAcquire(request);
         return lease.IsAcquired;
     }

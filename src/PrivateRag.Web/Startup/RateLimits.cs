@@ -109,6 +109,11 @@ public static class RateLimits
     {
         var path = request.Path;
         var post = HttpMethods.IsPost(request.Method);
+        // An OpenAI-style completion is a question like POST /api/chat and shares its budget.
+        if (post && path.Equals("/v1/chat/completions", StringComparison.OrdinalIgnoreCase)) return ("chat", limits.ChatPerMinute);
+        // Each MCP message counts as an API call; the search and ask tools also take from the search and chat budgets
+        // (ChatRateLimit.TryAcquire), which the HTTP request alone cannot tell apart.
+        if (path.StartsWithSegments("/mcp") || path.StartsWithSegments("/v1")) return ("api", limits.RequestsPerMinute);
         if (!path.StartsWithSegments("/api")) return null;
         if (post && path.Equals("/api/chat", StringComparison.OrdinalIgnoreCase)) return ("chat", limits.ChatPerMinute);
         if (post && path.Equals("/api/search", StringComparison.OrdinalIgnoreCase)) return ("search", limits.SearchPerMinute);

@@ -15,12 +15,12 @@ public sealed class RequestLimitOptions
 {
     public const string Section = "Requests";
 
-    /// <summary>JSON (and any other non-multipart) bodies of <c>/api</c> calls. Uploads have their own limits (<c>Uploads:*</c>).</summary>
+    /// <summary>JSON (and any other non-multipart) bodies of <c>/api</c>, <c>/v1</c> and <c>/mcp</c> calls. Uploads have their own limits (<c>Uploads:*</c>).</summary>
     [Range(1024, 64L * 1024 * 1024)] public long MaxJsonBytes { get; set; } = 1024 * 1024;
 }
 
 /// <summary>
-/// Caps the body of every <c>/api</c> request that is not a multipart upload: a declared length over the cap gets 413 at
+/// Caps the body of every <c>/api</c>, <c>/v1</c> and <c>/mcp</c> request that is not a multipart upload: a declared length over the cap gets 413 at
 /// once, an undeclared (chunked) body fails with 413 as soon as it passes the cap.
 /// </summary>
 public sealed class RequestBodyLimitMiddleware(RequestDelegate next, IOptionsMonitor<RequestLimitOptions> options)
@@ -28,7 +28,8 @@ public sealed class RequestBodyLimitMiddleware(RequestDelegate next, IOptionsMon
     public async Task InvokeAsync(HttpContext context)
     {
         var request = context.Request;
-        if (!request.Path.StartsWithSegments("/api") || HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method) ||
+        var capped = request.Path.StartsWithSegments("/api") || request.Path.StartsWithSegments("/v1") || request.Path.StartsWithSegments("/mcp");
+        if (!capped || HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method) ||
             request.HasFormContentType && request.ContentType!.StartsWith("multipart/", StringComparison.OrdinalIgnoreCase))
         {
             await next(context);

@@ -61,6 +61,14 @@ public sealed class SecurityHeadersMiddleware(RequestDelegate next, IOptionsMoni
             ? widget.CurrentValue.AllowedOrigins is { Length: > 0 } origins ? "'self' " + string.Join(' ', origins.Select(o => o.TrimEnd('/'))) : "'self'"
             : "'none'";
         var script = "'self'";
+        // The API reference page (Scalar) starts itself with one inline module script: allow it by a nonce made for
+        // this response only, which the page's options read back (ApiReference). Nothing else is loosened.
+        if (context.GetEndpoint()?.Metadata.GetMetadata<PrivateRag.Web.Api.ApiReferencePage>() is not null)
+        {
+            var nonce = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
+            context.Items[PrivateRag.Web.Api.ApiReferencePage.NonceKey] = nonce;
+            script += $" 'nonce-{nonce}'";
+        }
         // <ImportMap /> renders an inline <script type="importmap">: allow exactly that content by its hash.
         if (context.GetEndpoint()?.Metadata.GetMetadata<ImportMapDefinition>() is { } importMap)
             script += $" 'sha256-{Convert.ToBase64String(SHA256.HashData(Encoding.UTF8.GetBytes(importMap.ToString())))}'";
