@@ -19,6 +19,7 @@ public abstract class PrivateRagDbContext(DbContextOptions options) : DbContext(
     public DbSet<Collection> Collections => Set<Collection>();
     public DbSet<CollectionGrant> CollectionGrants => Set<CollectionGrant>();
     public DbSet<Document> Documents => Set<Document>();
+    public DbSet<DocumentGrant> DocumentGrants => Set<DocumentGrant>();
     public DbSet<IngestionJob> IngestionJobs => Set<IngestionJob>();
     public DbSet<UserAccount> Users => Set<UserAccount>();
     public DbSet<UserGroup> UserGroups => Set<UserGroup>();
@@ -58,6 +59,13 @@ public abstract class PrivateRagDbContext(DbContextOptions options) : DbContext(
             e.HasIndex(d => new { d.CollectionId, d.ContentHash }).IsUnique();
             e.HasIndex(d => d.ContentHash);
             e.HasOne<Collection>().WithMany().HasForeignKey(d => d.CollectionId).OnDelete(DeleteBehavior.Cascade);
+            e.HasMany(d => d.Grants).WithOne().HasForeignKey(g => g.DocumentId).OnDelete(DeleteBehavior.Cascade);
+        });
+        b.Entity<DocumentGrant>(e =>
+        {
+            e.Property(g => g.Kind).HasConversion<string>().HasMaxLength(16);
+            e.Property(g => g.Principal).HasMaxLength(256);
+            e.HasIndex(g => new { g.DocumentId, g.Kind, g.Principal }).IsUnique();
         });
         b.Entity<IngestionJob>(e =>
         {

@@ -67,6 +67,12 @@ public sealed class QdrantChunkIndex : IChunkIndex, IHybridChunkIndex, IDisposab
         await RetryAsync(c => _client.Points.DeleteAsync(QdrantRequests.DeleteDocument(Name, documentId, []), cancellationToken: c).ResponseAsync, ct);
     }
 
+    public async Task SetDocumentReadersAsync(Guid documentId, IReadOnlyCollection<string>? readers, CancellationToken ct = default)
+    {
+        if (!await ExistsAsync(ct)) return;
+        await RetryAsync(c => _client.Points.SetPayloadAsync(QdrantRequests.SetReaders(Name, documentId, readers), cancellationToken: c).ResponseAsync, ct);
+    }
+
     public async Task<IReadOnlyList<ChunkHit>> SearchLexicalAsync(string query, IndexFilter filter, int top, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(filter);
