@@ -23,6 +23,7 @@ app.MapChatApi();
 app.MapConversationsApi();
 app.MapAccountsApi();
 app.MapSourcesApi();
+app.MapFolderSourcesApi();
 app.MapAnalyticsApi();
 app.MapEvaluationApi();
 app.MapPrivateRagUi();

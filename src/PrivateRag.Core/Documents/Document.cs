@@ -39,6 +39,9 @@ public sealed class Document
     /// </summary>
     public bool AccessRestricted { get; set; }
 
+    /// <summary>The source that brought the document in (null: uploaded); the source's sync removes it when its file is gone.</summary>
+    public Guid? SourceId { get; set; }
+
     public List<DocumentGrant> Grants { get; set; } = [];
 }
 

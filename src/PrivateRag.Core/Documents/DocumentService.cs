@@ -30,7 +30,11 @@ public sealed class DocumentService(
     /// Stores the bytes and queues ingestion. The same bytes in the same collection return the existing document.
     /// Unsupported types are still recorded, as a failed document with the reason, so a bulk upload reports every file.
     /// </summary>
-    public async Task<UploadResult> UploadAsync(Guid collectionId, string fileName, Stream content, AccessContext who, CancellationToken ct = default)
+    public async Task<UploadResult> UploadAsync(Guid collectionId, string fileName, Stream content, AccessContext who, CancellationToken ct = default) =>
+        await UploadAsync(collectionId, fileName, content, who, sourceId: null, ct);
+
+    /// <summary>As an upload, marking a new document as brought in by <paramref name="sourceId"/> (its sync may remove it).</summary>
+    public async Task<UploadResult> UploadAsync(Guid collectionId, string fileName, Stream content, AccessContext who, Guid? sourceId, CancellationToken ct = default)
     {
         if (!who.IsAdmin) throw new ForbiddenException("Only administrators can upload documents.");
         var name = CleanName(fileName);
@@ -66,6 +70,7 @@ public sealed class DocumentService(
             SizeBytes = blob.Length,
             CreatedAt = clock.GetUtcNow(),
             UpdatedAt = clock.GetUtcNow(),
+            SourceId = sourceId,
         };
         if (!IsAllowedFile(name))
         {
@@ -237,6 +242,53 @@ public sealed class DocumentService(
                 Detail: access is null ? "document; inherits collection" : $"document; groups=[{string.Join(", ", access.Groups)}]; users=[{string.Join(", ", access.Users)}]"), ct);
         }
         return access;
+    }
+
+    /// <summary>
+    /// New bytes for an existing document (a source's file changed): the same id, its access and its citations' links
+    /// stay; it is queued to be indexed again. False when another document of the collection already holds these bytes
+    /// (the caller then points at that one). The store change and the job are one transaction.
+    /// </summary>
+    public async Task<bool> ReplaceContentAsync(Guid id, string fileName, Stream content, AccessContext who, CancellationToken ct = default)
+    {
+        if (!who.IsAdmin) throw new ForbiddenException("Only administrators can change documents.");
+        var name = CleanName(fileName);
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var doc = await db.Documents.FirstOrDefaultAsync(d => d.Id == id, ct) ?? throw new NotFoundException($"Document {id} was not found.");
+        await using var limited = new LengthLimitedStream(content, uploadOptions.Value.MaxFileBytes);
+        var blob = await blobs.PutAsync(limited, ct);
+        if (doc.ContentHash == blob.Hash) return true;
+        if (await db.Documents.AnyAsync(d => d.CollectionId == doc.CollectionId && d.ContentHash == blob.Hash && d.Id != id, ct)) return false;
+        var oldHash = doc.ContentHash;
+        doc.ContentHash = blob.Hash;
+        doc.SizeBytes = blob.Length;
+        doc.Name = name;
+        doc.MediaType = FileFormats.MediaTypeOf(name);
+        doc.Status = DocumentStatus.Queued;
+        doc.FailureReason = RejectReason.None;
+        doc.Error = null;
+        doc.Stage = null;
+        doc.Progress = 0;
+        doc.UpdatedAt = clock.GetUtcNow();
+        await IngestionJobs.EnqueueAsync(db, doc.Id, clock.GetUtcNow(), ct);
+        await db.SaveChangesAsync(ct);
+        if (!await db.Documents.AnyAsync(d => d.ContentHash == oldHash, ct)) blobs.Delete(oldHash);
+        signal.Notify();
+        return true;
+    }
+
+    /// <summary>A new name for a document (its file was renamed or moved): the store and the index, nothing re-embedded.</summary>
+    public async Task RenameAsync(Guid id, string fileName, AccessContext who, CancellationToken ct = default)
+    {
+        if (!who.IsAdmin) throw new ForbiddenException("Only administrators can rename documents.");
+        var name = CleanName(fileName);
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var doc = await db.Documents.FirstOrDefaultAsync(d => d.Id == id, ct) ?? throw new NotFoundException($"Document {id} was not found.");
+        if (doc.Name == name) return;
+        doc.Name = name;
+        doc.UpdatedAt = clock.GetUtcNow();
+        await db.SaveChangesAsync(ct);
+        await index.SetDocumentNameAsync(id, name, ct);
     }
 
     /// <summary>Queues a failed or indexed document for ingestion again.</summary>

@@ -19,6 +19,12 @@ public interface IChunkIndex
     /// </summary>
     Task SetDocumentReadersAsync(Guid documentId, IReadOnlyCollection<string>? readers, CancellationToken ct = default);
 
+    /// <summary>
+    /// Sets the name every chunk of one document shows (a renamed or moved file), without re-embedding. The lexical
+    /// index keeps the words of the name the chunks were indexed with until the document is indexed again.
+    /// </summary>
+    Task SetDocumentNameAsync(Guid documentId, string name, CancellationToken ct = default);
+
     Task<IReadOnlyList<ChunkHit>> SearchLexicalAsync(string query, IndexFilter filter, int top, CancellationToken ct = default);
 
     Task<IReadOnlyList<ChunkHit>> SearchDenseAsync(ReadOnlyMemory<float> vector, IndexFilter filter, int top, CancellationToken ct = default);

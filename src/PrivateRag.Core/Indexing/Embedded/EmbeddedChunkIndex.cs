@@ -228,6 +228,25 @@ public sealed class EmbeddedChunkIndex : IChunkIndex, IDisposable
         }
     }
 
+    public async Task SetDocumentNameAsync(Guid documentId, string name, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        await _writeLock.WaitAsync(ct);
+        try
+        {
+            await using var connection = await OpenAsync(ct);
+            await using var tx = connection.BeginTransaction(deferred: false);
+            await ExecuteAsync(connection, tx, "UPDATE chunks SET document_name = $n WHERE document_id = $d", ct,
+                ("$n", name), ("$d", documentId.ToString()));
+            await tx.CommitAsync(ct);
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+    }
+
     public async Task<IndexStats> GetStatsAsync(CancellationToken ct = default)
     {
         await using var connection = await OpenAsync(ct);

@@ -73,6 +73,18 @@ public sealed class QdrantChunkIndex : IChunkIndex, IHybridChunkIndex, IDisposab
         await RetryAsync(c => _client.Points.SetPayloadAsync(QdrantRequests.SetReaders(Name, documentId, readers), cancellationToken: c).ResponseAsync, ct);
     }
 
+    public async Task SetDocumentNameAsync(Guid documentId, string name, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        if (!await ExistsAsync(ct)) return;
+        var request = new SetPayloadPoints
+        {
+            CollectionName = Name, Wait = true, Payload = { ["document_name"] = name },
+            PointsSelector = new PointsSelector { Filter = QdrantRequests.OfDocument(documentId) },
+        };
+        await RetryAsync(c => _client.Points.SetPayloadAsync(request, cancellationToken: c).ResponseAsync, ct);
+    }
+
     public async Task<IReadOnlyList<ChunkHit>> SearchLexicalAsync(string query, IndexFilter filter, int top, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(filter);
