@@ -2,6 +2,7 @@ using System.CommandLine;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using PrivateRag.Core.Access;
+using PrivateRag.Core.Collections;
 using PrivateRag.Core.Documents;
 using PrivateRag.Core.Storage;
 using PrivateRag.Ingest.Sources;
@@ -28,10 +29,14 @@ public static class SourcesCommand
         var exclude = new Option<string[]>("--exclude") { Description = "Leave out files matching this glob (repeat for several)." };
         var maxBytes = new Option<long?>("--max-file-bytes") { Description = "Files larger than this are not ingested (default Sources:DefaultMaxFileBytes)." };
         var interval = new Option<int>("--interval-minutes") { Description = "Minutes between scheduled syncs; 0: only on demand.", DefaultValueFactory = _ => 60 };
-        var folder = new Command("folder", "Add a folder source.") { path, collection, include, exclude, maxBytes, interval, GlobalOptions.Json };
+        var create = new Option<bool>("--create") { Description = "Create the collection (readable by admins only) if it does not exist." };
+        var folder = new Command("folder", "Add a folder source.") { path, collection, include, exclude, maxBytes, interval, create, GlobalOptions.Json };
         folder.SetAction((parse, ct) => CommandRunner.RunAsync(parse.GetValue(GlobalOptions.Data), parse.GetValue(GlobalOptions.Verbose), ct, async services =>
         {
-            var target = await CollectionResolver.RequireAsync(services, parse.GetValue(collection)!, ct);
+            var name = parse.GetValue(collection)!;
+            var collections = services.GetRequiredService<CollectionService>();
+            var target = await collections.FindByNameAsync(name, ct)
+                         ?? (parse.GetValue(create) ? await collections.CreateAsync(new CreateCollection(name), ct) : await CollectionResolver.RequireAsync(services, name, ct));
             var source = await services.GetRequiredService<SourceService>().AddFolderAsync(new AddFolderSource(
                 target.Id, parse.GetValue(path)!, parse.GetValue(include), parse.GetValue(exclude), parse.GetValue(maxBytes), parse.GetValue(interval)),
                 AccessContext.System, fromApi: false, ct);

@@ -62,8 +62,9 @@ public abstract class PrivateRagDbContext(DbContextOptions options) : DbContext(
             e.HasIndex(d => d.ContentHash);
             e.HasOne<Collection>().WithMany().HasForeignKey(d => d.CollectionId).OnDelete(DeleteBehavior.Cascade);
             e.HasMany(d => d.Grants).WithOne().HasForeignKey(g => g.DocumentId).OnDelete(DeleteBehavior.Cascade);
+            // No foreign key to Sources: adding one would make SQLite rebuild the Documents table outside a
+            // transaction; a source lives and dies with its collection, as its documents do.
             e.HasIndex(d => d.SourceId);
-            e.HasOne<Sources.Source>().WithMany().HasForeignKey(d => d.SourceId).OnDelete(DeleteBehavior.SetNull);
         });
         b.Entity<DocumentGrant>(e =>
         {

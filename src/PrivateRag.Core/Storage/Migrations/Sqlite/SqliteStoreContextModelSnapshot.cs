@@ -817,11 +817,6 @@ namespace PrivateRag.Core.Storage.Migrations.Sqlite
                         .HasForeignKey("CollectionId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
-
-                    b.HasOne("PrivateRag.Core.Sources.Source", null)
-                        .WithMany()
-                        .HasForeignKey("SourceId")
-                        .OnDelete(DeleteBehavior.SetNull);
                 });
 
             modelBuilder.Entity("PrivateRag.Core.Documents.DocumentGrant", b =>

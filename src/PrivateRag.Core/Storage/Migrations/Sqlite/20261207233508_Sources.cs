@@ -117,23 +117,11 @@ namespace PrivateRag.Core.Storage.Migrations.Sqlite
                 name: "IX_Sources_NextRunAt",
                 table: "Sources",
                 column: "NextRunAt");
-
-            migrationBuilder.AddForeignKey(
-                name: "FK_Documents_Sources_SourceId",
-                table: "Documents",
-                column: "SourceId",
-                principalTable: "Sources",
-                principalColumn: "Id",
-                onDelete: ReferentialAction.SetNull);
         }
 
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
-            migrationBuilder.DropForeignKey(
-                name: "FK_Documents_Sources_SourceId",
-                table: "Documents");
-
             migrationBuilder.DropTable(
                 name: "SourceItems");
 
