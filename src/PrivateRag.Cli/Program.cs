@@ -7,6 +7,8 @@ root.Options.Add(GlobalOptions.Verbose);
 root.Subcommands.Add(IngestCommand.Create());
 root.Subcommands.Add(CollectionsCommand.Create());
 root.Subcommands.Add(SearchCommand.Create());
+root.Subcommands.Add(DocumentsCommand.Create());
+root.Subcommands.Add(SourcesCommand.Create());
 root.Subcommands.Add(AskCommand.Create());
 root.Subcommands.Add(UsersCommand.Create());
 root.Subcommands.Add(ApiKeyCommand.Create());

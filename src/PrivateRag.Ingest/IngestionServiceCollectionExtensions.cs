@@ -8,6 +8,7 @@ using PrivateRag.Ingest.Extraction;
 using PrivateRag.Ingest.Pipeline;
 using PrivateRag.Ingest.Readers;
 using PrivateRag.Ingest.Readers.Ocr;
+using PrivateRag.Ingest.Sources;
 
 namespace PrivateRag.Ingest;
 
@@ -38,7 +39,15 @@ public static class IngestionServiceCollectionExtensions
         services.AddSingleton<IngestionQueue>();
         services.AddSingleton(sp => new DocumentChunker(sp.GetRequiredService<IOptions<ChunkingOptions>>().Value, sp.GetRequiredService<ITokenCounter>()));
         services.AddSingleton<IngestionPipeline>();
-        if (runWorkers) services.AddHostedService<IngestionWorker>();
+        services.AddOptions<SourcesOptions>().Bind(configuration.GetSection(SourcesOptions.Section))
+            .ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<FolderSync>();
+        services.AddSingleton<SourceService>();
+        if (runWorkers)
+        {
+            services.AddHostedService<IngestionWorker>();
+            services.AddHostedService<SourceScheduler>();
+        }
         return services;
     }
 }

@@ -24,6 +24,7 @@ app.MapChatApi();
 app.MapConversationsApi();
 app.MapAccountsApi();
 app.MapSourcesApi();
+app.MapFolderSourcesApi();
 app.MapAnalyticsApi();
 app.MapEvaluationApi();
 app.MapPrivateRagMcp();

@@ -105,10 +105,10 @@ public sealed class ChatService(
         var mode = kernel is null ? ExtractiveAnswerer.Mode : kernel.ModelId;
         yield return new ChatEvent.Started(conversation.Id, mode);
 
-        var scope = await access.ScopeAsync(who, request.CollectionIds, ct);
-        await audit.RecordAsync(AuditEntry.Question(who, conversation.Id, scope, question), ct);
+        var scope = await access.FilterAsync(who, request.CollectionIds, ct);
+        await audit.RecordAsync(AuditEntry.Question(who, conversation.Id, scope.CollectionIds, question), ct);
         var searchQuery = await StandaloneQuestionAsync(question, history, kernel, ct);
-        var results = scope.Count == 0 ? [] : await retriever.SearchAsync(new SearchRequest(searchQuery, scope, options.Value.MaxSources * 2), ct);
+        var results = scope.CollectionIds.Count == 0 ? [] : await retriever.SearchAsync(new SearchRequest(searchQuery, scope, options.Value.MaxSources * 2), ct);
         var relevant = results.Where(IsRelevant).ToList();
         var sources = NumberedSource.Select(relevant, options.Value, tokens);
         activity?.SetTag("privaterag.answer.mode", mode);

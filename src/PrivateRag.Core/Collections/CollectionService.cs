@@ -12,14 +12,16 @@ public sealed class CollectionService(IDbContextFactory<PrivateRagDbContext> dbF
     public async Task<IReadOnlyList<CollectionSummary>> ListReadableAsync(AccessContext who, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
+        // Counts cover the documents the caller may read: a narrowed document is not disclosed even as a number.
+        var documents = CollectionAccess.ReadableDocuments(db, who);
         var rows = await CollectionAccess.ReadableQuery(db, who)
             .OrderBy(c => c.Name)
             .Select(c => new
             {
                 Collection = c,
                 Grants = c.Grants.ToList(),
-                Documents = db.Documents.Count(d => d.CollectionId == c.Id),
-                Chunks = db.Documents.Where(d => d.CollectionId == c.Id).Sum(d => (int?)d.Chunks) ?? 0,
+                Documents = documents.Count(d => d.CollectionId == c.Id),
+                Chunks = documents.Where(d => d.CollectionId == c.Id).Sum(d => (int?)d.Chunks) ?? 0,
             })
             .ToListAsync(ct);
         return rows.Select(r => ToSummary(r.Collection, r.Grants, r.Documents, r.Chunks)).ToList();

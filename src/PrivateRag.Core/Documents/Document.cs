@@ -32,4 +32,25 @@ public sealed class Document
     public int Chunks { get; set; }
     public DateTimeOffset CreatedAt { get; set; } = DateTimeOffset.UtcNow;
     public DateTimeOffset UpdatedAt { get; set; } = DateTimeOffset.UtcNow;
+
+    /// <summary>
+    /// The document narrows its collection's access: only the users and groups in <see cref="Grants"/> (who must also
+    /// be able to read the collection) see it. False: everyone who reads the collection reads the document.
+    /// </summary>
+    public bool AccessRestricted { get; set; }
+
+    /// <summary>The source that brought the document in (null: uploaded); the source's sync removes it when its file is gone.</summary>
+    public Guid? SourceId { get; set; }
+
+    public List<DocumentGrant> Grants { get; set; } = [];
+}
+
+/// <summary>One user or group a narrowed document is readable by.</summary>
+public sealed class DocumentGrant
+{
+    public Guid Id { get; set; } = Guid.NewGuid();
+    public Guid DocumentId { get; set; }
+    public GrantKind Kind { get; set; }
+    /// <summary>Group name (or Entra group object id) or user name, as in <see cref="CollectionGrant"/>.</summary>
+    public required string Principal { get; set; }
 }

@@ -16,6 +16,50 @@ public sealed record DocumentInfo(
         d.SizeBytes, d.MediaType, d.CreatedAt, d.UpdatedAt);
 }
 
+/// <summary>
+/// Who a narrowed document is readable by: these users and groups, and only those of them who also read its
+/// collection. An empty rule (no users, no groups) leaves the document to administrators.
+/// </summary>
+public sealed record DocumentAccessRule(IReadOnlyList<string> Users, IReadOnlyList<string> Groups)
+{
+    public static DocumentAccessRule? Of(Document document)
+    {
+        ArgumentNullException.ThrowIfNull(document);
+        if (!document.AccessRestricted) return null;
+        return new DocumentAccessRule(
+            document.Grants.Where(g => g.Kind == GrantKind.User).Select(g => g.Principal).Order(StringComparer.Ordinal).ToList(),
+            document.Grants.Where(g => g.Kind == GrantKind.Group).Select(g => g.Principal).Order(StringComparer.Ordinal).ToList());
+    }
+
+    /// <summary>Trimmed, distinct, non-empty names; control characters are refused (they never name a principal).</summary>
+    public DocumentAccessRule Normalised()
+    {
+        static List<string> Clean(IEnumerable<string>? names, string what)
+        {
+            var list = new List<string>();
+            foreach (var raw in names ?? [])
+            {
+                var name = raw?.Trim() ?? "";
+                if (name.Length == 0) continue;
+                if (name.Length > 256 || name.Any(char.IsControl))
+                    throw new InvalidRequestException($"'{name}' is not a valid {what} name (at most 256 characters, no control characters).");
+                if (!list.Contains(name, StringComparer.Ordinal)) list.Add(name);
+            }
+            list.Sort(StringComparer.Ordinal);
+            return list;
+        }
+        return new DocumentAccessRule(Clean(Users, "user"), Clean(Groups, "group"));
+    }
+
+    /// <summary>The reader tokens stored on the document's chunks.</summary>
+    public IReadOnlyList<string> ToTokens() =>
+        Access.ReaderTokens.Of(true, Users.Select(u => (GrantKind.User, u)).Concat(Groups.Select(g => (GrantKind.Group, g))))!;
+
+    /// <summary>Readers allowed by both (null meaning "not narrowed").</summary>
+    public static IReadOnlyList<string>? Intersect(IReadOnlyList<string>? a, IReadOnlyList<string>? b) =>
+        a is null ? b : b is null ? a : a.Intersect(b, StringComparer.Ordinal).ToList();
+}
+
 /// <summary>The result of one upload: the document, and whether its bytes were already in the collection.</summary>
 public sealed record UploadResult(DocumentInfo Document, bool Duplicate);
 

@@ -30,7 +30,11 @@ public sealed class DocumentService(
     /// Stores the bytes and queues ingestion. The same bytes in the same collection return the existing document.
     /// Unsupported types are still recorded, as a failed document with the reason, so a bulk upload reports every file.
     /// </summary>
-    public async Task<UploadResult> UploadAsync(Guid collectionId, string fileName, Stream content, AccessContext who, CancellationToken ct = default)
+    public async Task<UploadResult> UploadAsync(Guid collectionId, string fileName, Stream content, AccessContext who, CancellationToken ct = default) =>
+        await UploadAsync(collectionId, fileName, content, who, sourceId: null, ct);
+
+    /// <summary>As an upload, marking a new document as brought in by <paramref name="sourceId"/> (its sync may remove it).</summary>
+    public async Task<UploadResult> UploadAsync(Guid collectionId, string fileName, Stream content, AccessContext who, Guid? sourceId, CancellationToken ct = default)
     {
         if (!who.IsAdmin) throw new ForbiddenException("Only administrators can upload documents.");
         var name = CleanName(fileName);
@@ -66,6 +70,7 @@ public sealed class DocumentService(
             SizeBytes = blob.Length,
             CreatedAt = clock.GetUtcNow(),
             UpdatedAt = clock.GetUtcNow(),
+            SourceId = sourceId,
         };
         if (!IsAllowedFile(name))
         {
@@ -94,8 +99,7 @@ public sealed class DocumentService(
     public async Task<DocumentInfo?> FindReadableAsync(Guid id, AccessContext who, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var readable = CollectionAccess.ReadableQuery(db, who).Select(c => c.Id);
-        var doc = await db.Documents.AsNoTracking().FirstOrDefaultAsync(d => d.Id == id && readable.Contains(d.CollectionId), ct);
+        var doc = await CollectionAccess.ReadableDocuments(db, who).AsNoTracking().FirstOrDefaultAsync(d => d.Id == id, ct);
         return doc is null ? null : DocumentInfo.From(doc);
     }
 
@@ -103,7 +107,7 @@ public sealed class DocumentService(
     {
         if (!await access.CanReadAsync(who, collectionId, ct)) throw new NotFoundException($"Collection {collectionId} was not found.");
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var docs = await db.Documents.AsNoTracking().Where(d => d.CollectionId == collectionId).ToListAsync(ct);
+        var docs = await CollectionAccess.ReadableDocuments(db, who).AsNoTracking().Where(d => d.CollectionId == collectionId).ToListAsync(ct);
         return docs.OrderByDescending(d => d.CreatedAt).Select(DocumentInfo.From).ToList();
     }
 
@@ -115,7 +119,7 @@ public sealed class DocumentService(
         var size = Math.Clamp(query.PageSize, 1, DocumentQuery.MaxPageSize);
         var page = Math.Max(1, query.Page);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var all = db.Documents.AsNoTracking().Where(d => d.CollectionId == collectionId);
+        var all = CollectionAccess.ReadableDocuments(db, who).AsNoTracking().Where(d => d.CollectionId == collectionId);
         var counts = await all.GroupBy(d => d.Status).Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(g => g.Key, g => g.Count, ct);
 
         var matching = all;
@@ -143,7 +147,8 @@ public sealed class DocumentService(
         var found = new List<DocumentInfo>(ids.Count);
         foreach (var batch in ids.Distinct().Chunk(500))
         {
-            var docs = await db.Documents.AsNoTracking().Where(d => d.CollectionId == collectionId && batch.Contains(d.Id)).ToListAsync(ct);
+            var docs = await CollectionAccess.ReadableDocuments(db, who).AsNoTracking()
+                .Where(d => d.CollectionId == collectionId && batch.Contains(d.Id)).ToListAsync(ct);
             found.AddRange(docs.Select(DocumentInfo.From));
         }
         return found;
@@ -187,6 +192,103 @@ public sealed class DocumentService(
         logger.LogInformation("Document {DocumentId} deleted", id);
         if (audit is not null) await audit.RecordAsync(AuditEntry.Deletion(who, "document", id, doc.CollectionId), ct);
         return true;
+    }
+
+    /// <summary>Who a document is narrowed to, or null when it keeps its collection's access (admins only; null when not found).</summary>
+    public async Task<(DocumentInfo Document, DocumentAccessRule? Access)?> GetAccessAsync(Guid id, AccessContext who, CancellationToken ct = default)
+    {
+        if (!who.IsAdmin) throw new ForbiddenException("Only administrators can see a document's access.");
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var doc = await db.Documents.AsNoTracking().Include(d => d.Grants).FirstOrDefaultAsync(d => d.Id == id, ct);
+        return doc is null ? null : (DocumentInfo.From(doc), DocumentAccessRule.Of(doc));
+    }
+
+    /// <summary>
+    /// Narrows a document to these users and groups (who must also read its collection), or with null lets it keep
+    /// its collection's access again. The chunks' readers are updated in the index; nothing is re-embedded.
+    /// </summary>
+    /// <remarks>
+    /// Three steps so a failure half way never opens more than both the old and the new rule allow: the index first gets
+    /// the readers both rules share, then the store changes, then the index gets the new readers.
+    /// </remarks>
+    public async Task<DocumentAccessRule?> SetAccessAsync(Guid id, DocumentAccessRule? access, AccessContext who, CancellationToken ct = default)
+    {
+        if (!who.IsAdmin) throw new ForbiddenException("Only administrators can change a document's access.");
+        access = access?.Normalised();
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var doc = await db.Documents.Include(d => d.Grants).FirstOrDefaultAsync(d => d.Id == id, ct)
+                  ?? throw new NotFoundException($"Document {id} was not found.");
+        var before = DocumentAccessRule.Of(doc)?.ToTokens();
+        var after = access?.ToTokens();
+        await index.SetDocumentReadersAsync(id, DocumentAccessRule.Intersect(before, after), ct);
+
+        db.DocumentGrants.RemoveRange(doc.Grants);
+        doc.Grants.Clear();
+        doc.AccessRestricted = access is not null;
+        if (access is not null)
+        {
+            // Added through the set, not the navigation: a new grant with its id already set would be taken for an existing row.
+            db.DocumentGrants.AddRange(access.Users.Select(u => new DocumentGrant { DocumentId = id, Kind = Collections.GrantKind.User, Principal = u }));
+            db.DocumentGrants.AddRange(access.Groups.Select(g => new DocumentGrant { DocumentId = id, Kind = Collections.GrantKind.Group, Principal = g }));
+        }
+        doc.UpdatedAt = clock.GetUtcNow();
+        await db.SaveChangesAsync(ct);
+        await index.SetDocumentReadersAsync(id, after, ct);
+
+        logger.LogInformation("Document {DocumentId} access {Change}", id, access is null ? "follows its collection" : "narrowed");
+        if (audit is not null)
+        {
+            await audit.RecordAsync(new AuditEntry(AuditKinds.AccessChange, who.Subject, Target: id.ToString(), CollectionIds: [doc.CollectionId],
+                Detail: access is null ? "document; inherits collection" : $"document; groups=[{string.Join(", ", access.Groups)}]; users=[{string.Join(", ", access.Users)}]"), ct);
+        }
+        return access;
+    }
+
+    /// <summary>
+    /// New bytes for an existing document (a source's file changed): the same id, its access and its citations' links
+    /// stay; it is queued to be indexed again. False when another document of the collection already holds these bytes
+    /// (the caller then points at that one). The store change and the job are one transaction.
+    /// </summary>
+    public async Task<bool> ReplaceContentAsync(Guid id, string fileName, Stream content, AccessContext who, CancellationToken ct = default)
+    {
+        if (!who.IsAdmin) throw new ForbiddenException("Only administrators can change documents.");
+        var name = CleanName(fileName);
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var doc = await db.Documents.FirstOrDefaultAsync(d => d.Id == id, ct) ?? throw new NotFoundException($"Document {id} was not found.");
+        await using var limited = new LengthLimitedStream(content, uploadOptions.Value.MaxFileBytes);
+        var blob = await blobs.PutAsync(limited, ct);
+        if (doc.ContentHash == blob.Hash) return true;
+        if (await db.Documents.AnyAsync(d => d.CollectionId == doc.CollectionId && d.ContentHash == blob.Hash && d.Id != id, ct)) return false;
+        var oldHash = doc.ContentHash;
+        doc.ContentHash = blob.Hash;
+        doc.SizeBytes = blob.Length;
+        doc.Name = name;
+        doc.MediaType = FileFormats.MediaTypeOf(name);
+        doc.Status = DocumentStatus.Queued;
+        doc.FailureReason = RejectReason.None;
+        doc.Error = null;
+        doc.Stage = null;
+        doc.Progress = 0;
+        doc.UpdatedAt = clock.GetUtcNow();
+        await IngestionJobs.EnqueueAsync(db, doc.Id, clock.GetUtcNow(), ct);
+        await db.SaveChangesAsync(ct);
+        if (!await db.Documents.AnyAsync(d => d.ContentHash == oldHash, ct)) blobs.Delete(oldHash);
+        signal.Notify();
+        return true;
+    }
+
+    /// <summary>A new name for a document (its file was renamed or moved): the store and the index, nothing re-embedded.</summary>
+    public async Task RenameAsync(Guid id, string fileName, AccessContext who, CancellationToken ct = default)
+    {
+        if (!who.IsAdmin) throw new ForbiddenException("Only administrators can rename documents.");
+        var name = CleanName(fileName);
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var doc = await db.Documents.FirstOrDefaultAsync(d => d.Id == id, ct) ?? throw new NotFoundException($"Document {id} was not found.");
+        if (doc.Name == name) return;
+        doc.Name = name;
+        doc.UpdatedAt = clock.GetUtcNow();
+        await db.SaveChangesAsync(ct);
+        await index.SetDocumentNameAsync(id, name, ct);
     }
 
     /// <summary>Queues a failed or indexed document for ingestion again.</summary>

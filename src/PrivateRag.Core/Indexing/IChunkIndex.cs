@@ -12,6 +12,19 @@ public interface IChunkIndex
 
     Task DeleteDocumentAsync(Guid documentId, CancellationToken ct = default);
 
+    /// <summary>
+    /// Sets who may read every chunk of one document, without touching text or vectors (no re-embedding): null means
+    /// the document does not narrow its collection's access; a list (possibly empty) means only those reader tokens
+    /// (see <see cref="Access.ReaderTokens"/>). A document with no chunks is a no-op.
+    /// </summary>
+    Task SetDocumentReadersAsync(Guid documentId, IReadOnlyCollection<string>? readers, CancellationToken ct = default);
+
+    /// <summary>
+    /// Sets the name every chunk of one document shows (a renamed or moved file), without re-embedding. The lexical
+    /// index keeps the words of the name the chunks were indexed with until the document is indexed again.
+    /// </summary>
+    Task SetDocumentNameAsync(Guid documentId, string name, CancellationToken ct = default);
+
     Task<IReadOnlyList<ChunkHit>> SearchLexicalAsync(string query, IndexFilter filter, int top, CancellationToken ct = default);
 
     Task<IReadOnlyList<ChunkHit>> SearchDenseAsync(ReadOnlyMemory<float> vector, IndexFilter filter, int top, CancellationToken ct = default);
@@ -25,9 +38,15 @@ public interface IChunkIndex
     Task<IndexStats> GetStatsAsync(CancellationToken ct = default);
 }
 
-/// <summary>The collections a query may see. Empty means nothing is visible.</summary>
-public sealed record IndexFilter(IReadOnlyCollection<Guid> CollectionIds)
+/// <summary>
+/// What a query may see: the collections (empty means nothing is visible) and the caller's reader tokens. A chunk
+/// whose document narrows its readers is visible only when it shares a token with <see cref="Readers"/>; null
+/// <see cref="Readers"/> means the caller is not narrowed by documents (administrators, the operator's CLI). Build it
+/// with <see cref="Access.CollectionAccess.FilterAsync"/> for a caller.
+/// </summary>
+public sealed record IndexFilter(IReadOnlyCollection<Guid> CollectionIds, IReadOnlyCollection<string>? Readers = null)
 {
+    /// <summary>Every document of these collections, whatever its readers: for administrators and background work only.</summary>
     public static IndexFilter For(params Guid[] ids) => new(ids);
 }
 
@@ -35,6 +54,7 @@ public sealed record IndexFilter(IReadOnlyCollection<Guid> CollectionIds)
 /// One passage with its provenance. Vector is null when no embedding model is configured. <see cref="DocumentContext"/>
 /// is what the document says about itself (its title, the opening of its first page): indexed for lexical search with
 /// the document name so a passage that never names its company or subject is still found by it; not returned on reads.
+/// <see cref="Readers"/>: the document's narrowed readers (reader tokens), null when it keeps its collection's access.
 /// </summary>
 public sealed record IndexedChunk(
     string Id,
@@ -49,7 +69,8 @@ public sealed record IndexedChunk(
     int CharEnd,
     string Text,
     float[]? Vector = null,
-    string? DocumentContext = null)
+    string? DocumentContext = null,
+    IReadOnlyList<string>? Readers = null)
 {
     /// <summary>Deterministic id: a re-run of the same document overwrites instead of duplicating.</summary>
     public static string MakeId(Guid documentId, int ordinal) => $"{documentId:N}-{ordinal:D5}";

@@ -34,7 +34,7 @@ public sealed class HybridRetriever(
         var top = Math.Min(request.Top > 0 ? request.Top : o.Top, MaxTop);
         if (string.IsNullOrWhiteSpace(request.Query) || request.CollectionIds is not { Count: > 0 }) return [];
 
-        var filter = new IndexFilter(request.CollectionIds.Distinct().ToArray());
+        var filter = new IndexFilter(request.CollectionIds.Distinct().ToArray(), request.Readers);
         var results = await RetrieveAsync(request.Query, filter, RerankDepth(top), ct);
         return await RerankAsync(request.Query, results, top, ct);
     }

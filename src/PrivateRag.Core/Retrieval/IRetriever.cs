@@ -3,7 +3,15 @@ using PrivateRag.Core.Indexing;
 namespace PrivateRag.Core.Retrieval;
 
 /// <summary>A search over the collections the caller may read. <paramref name="Top"/> &lt;= 0 means the configured default.</summary>
-public sealed record SearchRequest(string Query, IReadOnlyCollection<Guid> CollectionIds, int Top = 8);
+/// <param name="Readers">The caller's reader tokens (<see cref="Indexing.IndexFilter.Readers"/>): null only for administrators
+/// and the operator; build the request from <see cref="Access.CollectionAccess.FilterAsync"/> for a caller.</param>
+public sealed record SearchRequest(string Query, IReadOnlyCollection<Guid> CollectionIds, int Top = 8, IReadOnlyCollection<string>? Readers = null)
+{
+    public SearchRequest(string query, Indexing.IndexFilter filter, int top)
+        : this(query, (filter ?? throw new ArgumentNullException(nameof(filter))).CollectionIds, top, filter.Readers)
+    {
+    }
+}
 
 /// <summary>
 /// One passage found. <see cref="Score"/> orders results and is only comparable within one search: for a hybrid

@@ -19,6 +19,9 @@ public abstract class PrivateRagDbContext(DbContextOptions options) : DbContext(
     public DbSet<Collection> Collections => Set<Collection>();
     public DbSet<CollectionGrant> CollectionGrants => Set<CollectionGrant>();
     public DbSet<Document> Documents => Set<Document>();
+    public DbSet<DocumentGrant> DocumentGrants => Set<DocumentGrant>();
+    public DbSet<Sources.Source> Sources => Set<Sources.Source>();
+    public DbSet<Sources.SourceItem> SourceItems => Set<Sources.SourceItem>();
     public DbSet<IngestionJob> IngestionJobs => Set<IngestionJob>();
     public DbSet<UserAccount> Users => Set<UserAccount>();
     public DbSet<UserGroup> UserGroups => Set<UserGroup>();
@@ -59,6 +62,40 @@ public abstract class PrivateRagDbContext(DbContextOptions options) : DbContext(
             e.HasIndex(d => new { d.CollectionId, d.ContentHash }).IsUnique();
             e.HasIndex(d => d.ContentHash);
             e.HasOne<Collection>().WithMany().HasForeignKey(d => d.CollectionId).OnDelete(DeleteBehavior.Cascade);
+            e.HasMany(d => d.Grants).WithOne().HasForeignKey(g => g.DocumentId).OnDelete(DeleteBehavior.Cascade);
+            // No foreign key to Sources: adding one would make SQLite rebuild the Documents table outside a
+            // transaction; a source lives and dies with its collection, as its documents do.
+            e.HasIndex(d => d.SourceId);
+        });
+        b.Entity<DocumentGrant>(e =>
+        {
+            e.Property(g => g.Kind).HasConversion<string>().HasMaxLength(16);
+            e.Property(g => g.Principal).HasMaxLength(256);
+            e.HasIndex(g => new { g.DocumentId, g.Kind, g.Principal }).IsUnique();
+        });
+        b.Entity<Sources.Source>(e =>
+        {
+            e.Property(s => s.Kind).HasConversion<string>().HasMaxLength(16);
+            e.Property(s => s.State).HasConversion<string>().HasMaxLength(16);
+            e.Property(s => s.Location).HasMaxLength(2000);
+            e.Property(s => s.Include).HasMaxLength(4000);
+            e.Property(s => s.Exclude).HasMaxLength(4000);
+            e.Property(s => s.LastError).HasMaxLength(4000);
+            e.Property(s => s.LeasedBy).HasMaxLength(200);
+            e.HasIndex(s => s.CollectionId);
+            e.HasIndex(s => s.NextRunAt);
+            e.HasOne<Collection>().WithMany().HasForeignKey(s => s.CollectionId).OnDelete(DeleteBehavior.Cascade);
+        });
+        b.Entity<Sources.SourceItem>(e =>
+        {
+            e.Property(i => i.Path).HasMaxLength(2000);
+            e.Property(i => i.ContentHash).HasMaxLength(64);
+            e.HasIndex(i => new { i.SourceId, i.Path }).IsUnique();
+            e.HasIndex(i => new { i.SourceId, i.ContentHash });
+            e.HasIndex(i => i.DocumentId);
+            e.HasOne<Sources.Source>().WithMany().HasForeignKey(i => i.SourceId).OnDelete(DeleteBehavior.Cascade);
+            // A document deleted by hand takes its item with it: the next sync brings the file in again.
+            e.HasOne<Document>().WithMany().HasForeignKey(i => i.DocumentId).OnDelete(DeleteBehavior.Cascade);
         });
         b.Entity<IngestionJob>(e =>
         {

@@ -138,13 +138,28 @@ public sealed class IngestionPipeline(
         var context = drafts.Count > 1
             ? DocumentContext.From(extracted.Title, extracted.Blocks.Where(b => b.Page == extracted.Blocks[0].Page).Select(b => b.Text))
             : null;
+        var readers = await ReadersAsync(document.Id, ct);
         var chunks = drafts.Select((d, i) => new IndexedChunk(
             IndexedChunk.MakeId(document.Id, d.Ordinal), document.Id, document.CollectionId, document.Name, d.Ordinal,
-            d.PageStart, d.PageEnd, d.HeadingPath, d.CharStart, d.CharEnd, d.Text, vectors?[i], context)).ToList();
+            d.PageStart, d.PageEnd, d.HeadingPath, d.CharStart, d.CharEnd, d.Text, vectors?[i], context, readers)).ToList();
         await index.ReplaceDocumentAsync(document.Id, chunks, ct);
+        // The document's access may have changed while it was read and embedded: the chunks get the readers the
+        // store holds now (a change that commits after this read also sets the index itself).
+        var now = await ReadersAsync(document.Id, ct);
+        if (!SameReaders(readers, now)) await index.SetDocumentReadersAsync(document.Id, now, ct);
         RecordStage("index", stage);
         return (extracted.PageCount, chunks.Count);
     }
+
+    private async Task<IReadOnlyList<string>?> ReadersAsync(Guid documentId, CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var doc = await db.Documents.AsNoTracking().Include(d => d.Grants).FirstOrDefaultAsync(d => d.Id == documentId, ct);
+        return doc is null ? [] : DocumentAccessRule.Of(doc)?.ToTokens();
+    }
+
+    private static bool SameReaders(IReadOnlyList<string>? a, IReadOnlyList<string>? b) =>
+        a is null ? b is null : b is not null && a.SequenceEqual(b, StringComparer.Ordinal);
 
     private static long RecordStage(string name, long started)
     {

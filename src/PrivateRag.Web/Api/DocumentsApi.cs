@@ -23,6 +23,14 @@ public static class DocumentsApi
     public sealed record ChunkDto(
         string Id, int Ordinal, int PageStart, int PageEnd, string? HeadingPath, int CharStart, int CharEnd, int Tokens, string Text);
 
+    /// <summary>
+    /// A document's own access: <c>inherits</c> true when it follows its collection; otherwise only these users and
+    /// groups (who must also read the collection) see it.
+    /// </summary>
+    public sealed record DocumentAccessDto(Guid DocumentId, bool Inherits, IReadOnlyList<string> Users, IReadOnlyList<string> Groups);
+
+    public sealed record SetDocumentAccessDto(IReadOnlyList<string>? Users, IReadOnlyList<string>? Groups);
+
     public sealed record DocumentChunksDto(DocumentDto Document, string Text, int TextGaps, IEnumerable<ChunkDto> Chunks);
 
     public static IEndpointRouteBuilder MapDocumentsApi(this IEndpointRouteBuilder routes)
@@ -38,6 +46,9 @@ public static class DocumentsApi
         group.MapDelete("/{id:guid}", DeleteAsync).RequireAuthorization(Policies.Admin);
         group.MapPost("/{id:guid}/reindex", ReindexAsync).RequireAuthorization(Policies.Admin);
         group.MapGet("/{id:guid}/chunks", ChunksAsync).RequireAuthorization(Policies.Admin);
+        group.MapGet("/{id:guid}/access", GetAccessAsync).RequireAuthorization(Policies.Admin);
+        group.MapPut("/{id:guid}/access", SetAccessAsync).RequireAuthorization(Policies.Admin);
+        group.MapDelete("/{id:guid}/access", ClearAccessAsync).RequireAuthorization(Policies.Admin);
         return routes;
     }
 
@@ -92,6 +103,28 @@ public static class DocumentsApi
             ? TypedResults.Ok(new DocumentChunksDto(ToDto(d.Document), d.Text, d.TextGaps, d.Chunks.Select(c =>
                 new ChunkDto(c.Id, c.Ordinal, c.PageStart, c.PageEnd, c.HeadingPath, c.CharStart, c.CharEnd, c.Tokens, c.Text))))
             : TypedResults.NotFound();
+
+    private static async Task<Results<Ok<DocumentAccessDto>, NotFound>> GetAccessAsync(Guid id, HttpContext http, DocumentService documents) =>
+        await documents.GetAccessAsync(id, await http.RequireAccessAsync(), http.RequestAborted) is { } found
+            ? TypedResults.Ok(ToAccessDto(id, found.Access)) : TypedResults.NotFound();
+
+    /// <summary><c>PUT /api/documents/{id}/access</c> <c>{users, groups}</c>: narrows the document to them (no re-embedding).</summary>
+    private static async Task<Ok<DocumentAccessDto>> SetAccessAsync(Guid id, SetDocumentAccessDto body, HttpContext http, DocumentService documents)
+    {
+        var rule = new DocumentAccessRule(body.Users ?? [], body.Groups ?? []);
+        var set = await documents.SetAccessAsync(id, rule, await http.RequireAccessAsync(), http.RequestAborted);
+        return TypedResults.Ok(ToAccessDto(id, set));
+    }
+
+    /// <summary><c>DELETE /api/documents/{id}/access</c>: the document follows its collection's access again.</summary>
+    private static async Task<NoContent> ClearAccessAsync(Guid id, HttpContext http, DocumentService documents)
+    {
+        await documents.SetAccessAsync(id, null, await http.RequireAccessAsync(), http.RequestAborted);
+        return TypedResults.NoContent();
+    }
+
+    public static DocumentAccessDto ToAccessDto(Guid id, DocumentAccessRule? rule) =>
+        new(id, rule is null, rule?.Users ?? [], rule?.Groups ?? []);
 
     public static string StatusText(DocumentStatus status) => status.ToString().ToLowerInvariant();
 

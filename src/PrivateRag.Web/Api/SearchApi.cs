@@ -26,8 +26,8 @@ public static class SearchApi
         if (query.Length == 0) throw new InvalidRequestException("'query' is required.");
         var top = body.Top ?? 10;
         if (top is < 1 or > 100) throw new InvalidRequestException("'top' must be between 1 and 100.");
-        var scope = await access.ScopeAsync(await http.RequireAccessAsync(), body.CollectionIds, http.RequestAborted);
-        var results = scope.Count == 0 ? [] : await retriever.SearchAsync(new SearchRequest(query, scope, top), http.RequestAborted);
+        var scope = await access.FilterAsync(await http.RequireAccessAsync(), body.CollectionIds, http.RequestAborted);
+        var results = scope.CollectionIds.Count == 0 ? [] : await retriever.SearchAsync(new SearchRequest(query, scope, top), http.RequestAborted);
         return TypedResults.Ok(new SearchResultsDto(
             results.Select(r => new SearchHitDto(r.Chunk.Id, r.Chunk.DocumentId, r.Chunk.DocumentName, r.Chunk.CollectionId,
                 r.Chunk.PageStart, r.Chunk.PageEnd, r.Chunk.HeadingPath, r.Score, r.Chunk.Text)).ToList(),

@@ -191,6 +191,90 @@ public abstract class ChunkIndexContractTests : IDisposable
         Assert.Equal(hidden, Assert.Single(await index.SearchLexicalAsync("harbour", IndexFilter.For(Forbidden), 10)).Chunk.DocumentId);
     }
 
+    private static IndexedChunk Narrowed(IndexedChunk chunk, params string[] readers) => chunk with { Readers = readers };
+
+    private static IndexFilter As(params string[] tokens) => new([Allowed], tokens);
+
+    [SkippableFact]
+    public async Task A_narrowed_document_is_seen_only_by_its_readers_in_every_search_and_read()
+    {
+        var index = Open();
+        var open = Guid.NewGuid();
+        var alice = Guid.NewGuid();
+        var sales = Guid.NewGuid();
+        var nobody = Guid.NewGuid();
+        const string text = "salary band canary for the harbour project";
+        await index.ReplaceDocumentAsync(open, [Chunk(open, 0, text, Allowed, [1, 0, 0, 0])]);
+        await index.ReplaceDocumentAsync(alice, [Narrowed(Chunk(alice, 0, text, Allowed, [1, 0, 0, 0]), "u:alice")]);
+        await index.ReplaceDocumentAsync(sales, [Narrowed(Chunk(sales, 0, text, Allowed, [1, 0, 0, 0]), "g:sales", "u:carol")]);
+        await index.ReplaceDocumentAsync(nobody, [Narrowed(Chunk(nobody, 0, text, Allowed, [1, 0, 0, 0]))]);
+        var all = new[] { open, alice, sales, nobody };
+
+        async Task<HashSet<Guid>[]> SeenAsync(IndexFilter filter) =>
+        [
+            (await index.SearchLexicalAsync("salary band canary harbour", filter, 10)).Select(h => h.Chunk.DocumentId).ToHashSet(),
+            (await index.SearchDenseAsync(new float[] { 1, 0, 0, 0 }, filter, 10)).Select(h => h.Chunk.DocumentId).ToHashSet(),
+            (await index.GetAsync(all.Select(d => IndexedChunk.MakeId(d, 0)).ToList(), filter)).Select(c => c.DocumentId).ToHashSet(),
+            (await Task.WhenAll(all.Select(d => index.GetDocumentChunksAsync(d, filter)))).SelectMany(c => c).Select(c => c.DocumentId).ToHashSet(),
+        ];
+
+        foreach (var (filter, expected) in new (IndexFilter, Guid[])[]
+        {
+            (As("u:alice"), [open, alice]),
+            (As("u:bob", "g:sales"), [open, sales]),
+            (As("u:carol"), [open, sales]),
+            (As("u:dave", "g:support"), [open]),
+            (As(), [open]),
+            (IndexFilter.For(Allowed), all), // administrators: not narrowed by documents
+        })
+        {
+            foreach (var seen in await SeenAsync(filter)) Assert.Equal(expected.ToHashSet(), seen);
+        }
+    }
+
+    [SkippableFact]
+    public async Task A_narrowed_document_that_matches_best_never_crowds_out_readable_passages()
+    {
+        var index = Open();
+        var weak = Guid.NewGuid();
+        var canary = Guid.NewGuid();
+        await index.ReplaceDocumentAsync(weak, [Chunk(weak, 0, "A note that mentions a zebra once, among many other words about nothing.", Allowed, [0, 1, 0, 0])]);
+        await index.ReplaceDocumentAsync(canary, Enumerable.Range(0, 20).Select(i =>
+            Narrowed(Chunk(canary, i, "zebra quantum canary zebra quantum canary", Allowed, [1, 0, 0, 0.01f * i]), "u:owner")).ToList());
+
+        foreach (var top in new[] { 1, 5 })
+        {
+            Assert.Equal(weak, Assert.Single(await index.SearchLexicalAsync("zebra quantum canary", As("u:someone"), top)).Chunk.DocumentId);
+            Assert.Equal(weak, Assert.Single(await index.SearchDenseAsync(new float[] { 1, 0, 0, 0 }, As("u:someone"), top)).Chunk.DocumentId);
+        }
+    }
+
+    [SkippableFact]
+    public async Task Setting_a_documents_readers_changes_who_sees_it_and_keeps_its_vectors()
+    {
+        var index = Open();
+        var doc = Guid.NewGuid();
+        await index.ReplaceDocumentAsync(doc, [Chunk(doc, 0, "quarterly forecast canary", Allowed, [1, 0, 0, 0]), Chunk(doc, 1, "second part", Allowed, [0, 1, 0, 0])]);
+        var bob = As("u:bob");
+
+        await index.SetDocumentReadersAsync(doc, ["u:alice"]);
+        Assert.Empty(await index.SearchLexicalAsync("quarterly forecast", bob, 10));
+        Assert.Empty(await index.SearchDenseAsync(new float[] { 1, 0, 0, 0 }, bob, 10));
+        Assert.Single(await index.SearchDenseAsync(new float[] { 1, 0, 0, 0 }, As("u:alice"), 1));
+
+        await index.SetDocumentReadersAsync(doc, []);
+        Assert.Empty(await index.SearchLexicalAsync("quarterly forecast", As("u:alice"), 10));
+        Assert.Single(await index.SearchLexicalAsync("quarterly forecast", IndexFilter.For(Allowed), 10));
+
+        await index.SetDocumentReadersAsync(doc, null);
+        Assert.Single(await index.SearchLexicalAsync("quarterly forecast", bob, 10));
+        var dense = await index.SearchDenseAsync(new float[] { 1, 0, 0, 0 }, bob, 2);
+        Assert.Equal([0, 1], dense.Select(h => h.Chunk.Ordinal));
+        Assert.Equal(2, (await index.GetDocumentChunksAsync(doc, bob)).Count);
+        // Another instance (another process) sees the change too.
+        Assert.Single(await Open().SearchLexicalAsync("quarterly forecast", bob, 10));
+    }
+
     [SkippableFact]
     public async Task An_empty_filter_sees_nothing()
     {

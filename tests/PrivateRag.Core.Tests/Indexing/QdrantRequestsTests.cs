@@ -114,4 +114,72 @@ public sealed class QdrantRequestsTests
         Assert.Contains(queryIndices[0], once);
         Assert.Equal([1f], queryValues);
     }
+
+    [Fact]
+    public void A_filter_with_readers_adds_one_must_condition_that_admits_unnarrowed_points_or_shared_tokens()
+    {
+        var filter = QdrantRequests.Visible(new IndexFilter([Collection], ["u:alice", "g:sales", "u:alice"]));
+
+        Assert.Equal(2, filter.Must.Count);
+        Assert.Equal("collection_id", filter.Must[0].Field.Key);
+        var access = filter.Must[1].Filter;
+        Assert.Equal(2, access.Should.Count);
+        Assert.Equal("readers", access.Should[0].IsEmpty.Key);
+        Assert.Equal("readers", access.Should[1].Field.Key);
+        Assert.Equal(["u:alice", "g:sales"], access.Should[1].Field.Match.Keywords.Strings);
+    }
+
+    [Fact]
+    public void A_filter_without_readers_does_not_narrow_by_document_and_no_tokens_see_only_unnarrowed_points()
+    {
+        Assert.Single(QdrantRequests.Visible(IndexFilter.For(Collection)).Must);
+
+        var none = QdrantRequests.Visible(new IndexFilter([Collection], []));
+        Assert.Equal("readers", Assert.Single(none.Must[1].Filter.Should).IsEmpty.Key);
+    }
+
+    [Fact]
+    public void Every_search_carries_the_readers_condition_in_the_query_and_in_each_prefetch()
+    {
+        var filter = new IndexFilter([Collection], ["u:bob"]);
+
+        var lexical = QdrantRequests.Lexical("chunks", "canary", filter, 5);
+        var dense = QdrantRequests.DenseQuery("chunks", new float[] { 1, 0 }, filter, 5);
+        var hybrid = QdrantRequests.Hybrid("chunks", "canary", new float[] { 1, 0 }, filter, 20, 5);
+
+        foreach (var f in new[] { lexical.Filter, dense.Filter, hybrid.Filter, hybrid.Prefetch[0].Filter, hybrid.Prefetch[1].Filter })
+        {
+            Assert.Contains(f.Must, c => c.Filter?.Should.Any(s => s.Field?.Key == "readers") == true);
+        }
+    }
+
+    [Fact]
+    public void A_point_stores_its_documents_readers_and_nobody_for_a_document_narrowed_to_no_one()
+    {
+        var open = QdrantRequests.Point(Chunk(0, "text"));
+        var narrowed = QdrantRequests.Point(Chunk(0, "text") with { Readers = ["u:alice", "g:sales"] });
+        var nobody = QdrantRequests.Point(Chunk(0, "text") with { Readers = [] });
+
+        Assert.Empty(open.Payload["readers"].ListValue.Values);
+        Assert.Equal(["g:sales", "u:alice"], narrowed.Payload["readers"].ListValue.Values.Select(v => v.StringValue));
+        Assert.Equal([QdrantRequests.Nobody], nobody.Payload["readers"].ListValue.Values.Select(v => v.StringValue));
+    }
+
+    [Fact]
+    public void Setting_readers_updates_the_payload_of_one_documents_points_only()
+    {
+        var request = QdrantRequests.SetReaders("chunks", Document, ["u:alice"]);
+
+        Assert.Equal("document_id", Assert.Single(request.PointsSelector.Filter.Must).Field.Key);
+        Assert.Equal(Document.ToString(), request.PointsSelector.Filter.Must[0].Field.Match.Keyword);
+        Assert.Equal(["readers"], request.Payload.Keys);
+        Assert.Equal("u:alice", Assert.Single(request.Payload["readers"].ListValue.Values).StringValue);
+        Assert.Empty(QdrantRequests.SetReaders("chunks", Document, null).Payload["readers"].ListValue.Values);
+    }
+
+    [Fact]
+    public void The_readers_field_has_a_keyword_index()
+    {
+        Assert.Contains(QdrantRequests.PayloadIndexes("chunks"), i => i.FieldName == "readers" && i.FieldType == FieldType.Keyword);
+    }
 }

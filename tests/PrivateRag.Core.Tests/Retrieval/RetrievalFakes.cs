@@ -72,6 +72,10 @@ internal sealed class StubChunkIndex : IChunkIndex
 
     public Task DeleteDocumentAsync(Guid documentId, CancellationToken ct = default) => throw new NotSupportedException();
 
+    public Task SetDocumentReadersAsync(Guid documentId, IReadOnlyCollection<string>? readers, CancellationToken ct = default) => throw new NotSupportedException();
+
+    public Task SetDocumentNameAsync(Guid documentId, string name, CancellationToken ct = default) => throw new NotSupportedException();
+
     public Task<IReadOnlyList<IndexedChunk>> GetAsync(IReadOnlyCollection<string> chunkIds, IndexFilter filter, CancellationToken ct = default) => throw new NotSupportedException();
 
     public Task<IReadOnlyList<IndexedChunk>> GetDocumentChunksAsync(Guid documentId, IndexFilter filter, CancellationToken ct = default) => throw new NotSupportedException();

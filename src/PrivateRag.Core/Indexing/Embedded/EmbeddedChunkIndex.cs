@@ -17,10 +17,15 @@ namespace PrivateRag.Core.Indexing.Embedded;
 /// columns, <c>text</c>, <c>vector BLOB NULL</c> as little-endian float32); <c>chunks_fts</c>, a contentless FTS5
 /// table (<c>text, heading, document_name</c>) whose rowid is <c>chunks.seq</c> — <c>seq</c> is an explicit
 /// AUTOINCREMENT key so the mapping survives VACUUM and a deleted rowid is never reused; indexes on
-/// <c>(document_id, ordinal)</c>, <c>collection_id</c> and <c>(seq, collection_id)</c> (the last one lets a lexical
-/// search check each match's collection without reading the row); <c>meta</c>
+/// <c>(document_id, ordinal)</c>, <c>collection_id</c> and <c>(seq, collection_id, readers)</c> (the last one lets a
+/// lexical search check each match's collection and readers without reading the row); <c>meta</c>
 /// (<c>schema_version</c>, <c>generation</c>, <c>dimensions</c>); <c>collection_generations</c> (see
 /// <see cref="VectorCache"/>).</para>
+/// <para>Per-document access: <c>readers</c> is NULL when the chunk's document keeps its collection's access, else a
+/// JSON array of reader tokens (see <see cref="Access.ReaderTokens"/>). Every read with
+/// <see cref="IndexFilter.Readers"/> set adds <c>(readers IS NULL OR EXISTS (SELECT 1 FROM json_each(readers) WHERE
+/// value IN (caller's tokens)))</c> to its WHERE clause; dense search first reads the collections' narrowed documents
+/// the caller may not read (a partial index over restricted rows) and skips their vectors while scoring.</para>
 /// <para>Several processes may open the same file: writes take SQLite's write lock (BEGIN IMMEDIATE, with a busy
 /// timeout), and each search checks the generation counter so vectors written elsewhere are seen.</para>
 /// <para>Chunks read back (search hits, <see cref="GetAsync"/>, <see cref="GetDocumentChunksAsync"/>) carry no
@@ -98,15 +103,15 @@ public sealed class EmbeddedChunkIndex : IChunkIndex, IDisposable
 
         await using var connection = await OpenAsync(ct);
         await using var cmd = connection.CreateCommand();
-        // One statement: the FTS match drives (CROSS JOIN fixes the join order), each match's collection is read
-        // from the covering (seq, collection_id) index and checked against the permission filter ("+" keeps the
+        // One statement: the FTS match drives (CROSS JOIN fixes the join order), each match's collection and readers
+        // are read from the covering (seq, collection_id, readers) index and checked against the permission filter ("+" keeps the
         // planner from turning the IN list into index probes), BM25 is computed only for rows that pass, and
         // only the best rows are read in full.
         cmd.CommandText =
             "WITH best AS (" +
             $"SELECT chunks_fts.rowid AS seq, -{Bm25} AS score " +
-            "FROM chunks_fts CROSS JOIN chunks c INDEXED BY ix_chunks_seq_collection ON c.seq = chunks_fts.rowid " +
-            $"WHERE chunks_fts MATCH $match AND +c.collection_id IN ({InList(cmd, "$c", filter.CollectionIds)}) " +
+            "FROM chunks_fts CROSS JOIN chunks c INDEXED BY ix_chunks_seq_access ON c.seq = chunks_fts.rowid " +
+            $"WHERE chunks_fts MATCH $match AND +c.collection_id IN ({InList(cmd, "$c", filter.CollectionIds)}){ReadersClause(cmd, filter)} " +
             "ORDER BY score DESC LIMIT $top) " +
             $"SELECT {ChunkColumns}, best.score FROM best CROSS JOIN chunks c ON c.seq = best.seq ORDER BY best.score DESC";
         cmd.Parameters.AddWithValue("$match", match);
@@ -133,15 +138,16 @@ public sealed class EmbeddedChunkIndex : IChunkIndex, IDisposable
         if (!(norm > 0) || !float.IsFinite(norm)) return [];
         TensorPrimitives.Divide(vector.Span, norm, query);
 
+        var hidden = filter.Readers is null ? null : await HiddenDocumentsAsync(connection, collections, filter, ct);
         var best = DenseSearch.Run(partitions.Where(p => p.Dimensions == dimensions).ToList(), query, top,
-            _exactSearchBelow, Math.Max(_rescoreCandidates, top));
+            _exactSearchBelow, Math.Max(_rescoreCandidates, top), hidden);
         if (best.Count == 0) return [];
 
         await using var cmd = connection.CreateCommand();
         // The filter is applied again here: a row must still be in a visible collection when it is read.
         cmd.CommandText =
             $"SELECT {ChunkColumns} FROM chunks c WHERE c.seq IN ({InList(cmd, "$s", best.Select(b => b.Seq))}) " +
-            $"AND c.collection_id IN ({InList(cmd, "$c", collections)})";
+            $"AND c.collection_id IN ({InList(cmd, "$c", collections)}){ReadersClause(cmd, filter)}";
         var bySeq = new Dictionary<long, IndexedChunk>(best.Count);
         await using (var reader = await cmd.ExecuteReaderAsync(ct))
         {
@@ -168,7 +174,7 @@ public sealed class EmbeddedChunkIndex : IChunkIndex, IDisposable
             await using var cmd = connection.CreateCommand();
             cmd.CommandText =
                 $"SELECT {ChunkColumns} FROM chunks c WHERE c.id IN ({InList(cmd, "$i", batch)}) " +
-                $"AND c.collection_id IN ({InList(cmd, "$c", filter.CollectionIds)})";
+                $"AND c.collection_id IN ({InList(cmd, "$c", filter.CollectionIds)}){ReadersClause(cmd, filter)}";
             await using var reader = await cmd.ExecuteReaderAsync(ct);
             while (await reader.ReadAsync(ct))
             {
@@ -193,12 +199,52 @@ public sealed class EmbeddedChunkIndex : IChunkIndex, IDisposable
         await using var cmd = connection.CreateCommand();
         cmd.CommandText =
             $"SELECT {ChunkColumns} FROM chunks c WHERE c.document_id = $d " +
-            $"AND c.collection_id IN ({InList(cmd, "$c", filter.CollectionIds)}) ORDER BY c.ordinal";
+            $"AND c.collection_id IN ({InList(cmd, "$c", filter.CollectionIds)}){ReadersClause(cmd, filter)} ORDER BY c.ordinal";
         cmd.Parameters.AddWithValue("$d", documentId.ToString());
         var chunks = new List<IndexedChunk>();
         await using var reader = await cmd.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct)) chunks.Add(ReadChunk(reader));
         return chunks;
+    }
+
+    public async Task SetDocumentReadersAsync(Guid documentId, IReadOnlyCollection<string>? readers, CancellationToken ct = default)
+    {
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        var value = ReadersJson(readers);
+        await _writeLock.WaitAsync(ct);
+        try
+        {
+            await using var connection = await OpenAsync(ct);
+            await using var tx = connection.BeginTransaction(deferred: false);
+            // Only the access column changes: text, FTS rows and vectors stay, so nothing is re-embedded and the
+            // vector partitions need no reload (dense search reads the hidden documents per query).
+            await ExecuteAsync(connection, tx, "UPDATE chunks SET readers = $r WHERE document_id = $d", ct,
+                ("$r", (object?)value ?? DBNull.Value), ("$d", documentId.ToString()));
+            await tx.CommitAsync(ct);
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+    }
+
+    public async Task SetDocumentNameAsync(Guid documentId, string name, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        await _writeLock.WaitAsync(ct);
+        try
+        {
+            await using var connection = await OpenAsync(ct);
+            await using var tx = connection.BeginTransaction(deferred: false);
+            await ExecuteAsync(connection, tx, "UPDATE chunks SET document_name = $n WHERE document_id = $d", ct,
+                ("$n", name), ("$d", documentId.ToString()));
+            await tx.CommitAsync(ct);
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
     }
 
     public async Task<IndexStats> GetStatsAsync(CancellationToken ct = default)
@@ -308,8 +354,8 @@ public sealed class EmbeddedChunkIndex : IChunkIndex, IDisposable
                 insert.Transaction = tx;
                 insert.CommandText =
                     "INSERT INTO chunks(id, document_id, collection_id, document_name, ordinal, page_start, page_end, " +
-                    "heading_path, char_start, char_end, text, vector) VALUES ($id, $doc, $col, $name, $ord, $ps, $pe, " +
-                    "$head, $cs, $ce, $text, $vec) RETURNING seq";
+                    "heading_path, char_start, char_end, text, vector, readers) VALUES ($id, $doc, $col, $name, $ord, $ps, $pe, " +
+                    "$head, $cs, $ce, $text, $vec, $readers) RETURNING seq";
                 var pId = insert.Parameters.Add("$id", SqliteType.Text);
                 var pDoc = insert.Parameters.Add("$doc", SqliteType.Text);
                 var pCol = insert.Parameters.Add("$col", SqliteType.Text);
@@ -322,6 +368,7 @@ public sealed class EmbeddedChunkIndex : IChunkIndex, IDisposable
                 var pCe = insert.Parameters.Add("$ce", SqliteType.Integer);
                 var pText = insert.Parameters.Add("$text", SqliteType.Text);
                 var pVec = insert.Parameters.Add("$vec", SqliteType.Blob);
+                var pReaders = insert.Parameters.Add("$readers", SqliteType.Text);
 
                 await using var fts = connection.CreateCommand();
                 fts.Transaction = tx;
@@ -345,6 +392,7 @@ public sealed class EmbeddedChunkIndex : IChunkIndex, IDisposable
                     pCe.Value = chunk.CharEnd;
                     pText.Value = chunk.Text ?? "";
                     pVec.Value = chunk.Vector is { } v ? MemoryMarshal.AsBytes(v.AsSpan()).ToArray() : DBNull.Value;
+                    pReaders.Value = (object?)ReadersJson(chunk.Readers) ?? DBNull.Value;
                     long seq;
                     try
                     {
@@ -445,7 +493,6 @@ public sealed class EmbeddedChunkIndex : IChunkIndex, IDisposable
                 vector BLOB NULL);
             CREATE INDEX IF NOT EXISTS ix_chunks_document ON chunks(document_id, ordinal);
             CREATE INDEX IF NOT EXISTS ix_chunks_collection ON chunks(collection_id);
-            CREATE INDEX IF NOT EXISTS ix_chunks_seq_collection ON chunks(seq, collection_id);
             CREATE VIRTUAL TABLE IF NOT EXISTS chunks_fts USING fts5(
                 text, heading, document_name,
                 content = '', contentless_delete = 1,
@@ -455,8 +502,64 @@ public sealed class EmbeddedChunkIndex : IChunkIndex, IDisposable
                 generation INTEGER NOT NULL);
             """;
         cmd.ExecuteNonQuery();
+        AddReadersColumn(connection, tx);
         tx.Commit();
     }
+
+    /// <summary>
+    /// Index files made before per-document access have no <c>readers</c> column: add it (NULL: every existing chunk
+    /// keeps its collection's access) and the indexes that use it. Idempotent, inside the schema transaction.
+    /// </summary>
+    private static void AddReadersColumn(SqliteConnection connection, SqliteTransaction tx)
+    {
+        using var cmd = connection.CreateCommand();
+        cmd.Transaction = tx;
+        cmd.CommandText = "SELECT count(*) FROM pragma_table_info('chunks') WHERE name = 'readers'";
+        if ((long)cmd.ExecuteScalar()! == 0)
+        {
+            cmd.CommandText = "ALTER TABLE chunks ADD COLUMN readers TEXT NULL";
+            cmd.ExecuteNonQuery();
+        }
+        cmd.CommandText = """
+            CREATE INDEX IF NOT EXISTS ix_chunks_seq_access ON chunks(seq, collection_id, readers);
+            CREATE INDEX IF NOT EXISTS ix_chunks_restricted ON chunks(collection_id, document_id, readers) WHERE readers IS NOT NULL;
+            DROP INDEX IF EXISTS ix_chunks_seq_collection;
+            INSERT INTO meta(key, value) VALUES ('schema_version', 2) ON CONFLICT(key) DO UPDATE SET value = max(value, 2);
+            """;
+        cmd.ExecuteNonQuery();
+    }
+
+    /// <summary>
+    /// The documents of these collections whose readers exclude the caller: one probe of the partial index over
+    /// narrowed rows, so a collection without narrowed documents costs one empty index lookup.
+    /// </summary>
+    private static async Task<IReadOnlySet<Guid>> HiddenDocumentsAsync(SqliteConnection connection, IReadOnlyCollection<Guid> collections,
+        IndexFilter filter, CancellationToken ct)
+    {
+        await using var cmd = connection.CreateCommand();
+        var tokens = filter.Readers is { Count: > 0 } r
+            ? $"AND NOT EXISTS (SELECT 1 FROM json_each(c.readers) j WHERE j.value IN ({InList(cmd, "$r", r.Distinct(StringComparer.Ordinal))}))"
+            : "";
+        cmd.CommandText =
+            "SELECT DISTINCT c.document_id FROM chunks c INDEXED BY ix_chunks_restricted " +
+            $"WHERE c.collection_id IN ({InList(cmd, "$c", collections)}) AND c.readers IS NOT NULL {tokens}";
+        var hidden = new HashSet<Guid>();
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct)) hidden.Add(Guid.Parse(reader.GetString(0)));
+        return hidden;
+    }
+
+    /// <summary>The readers condition of a filter ("" when the caller is not narrowed by documents).</summary>
+    private static string ReadersClause(SqliteCommand cmd, IndexFilter filter)
+    {
+        if (filter.Readers is null) return "";
+        if (filter.Readers.Count == 0) return " AND c.readers IS NULL";
+        return " AND (c.readers IS NULL OR EXISTS (SELECT 1 FROM json_each(c.readers) j WHERE j.value IN (" +
+               InList(cmd, "$r", filter.Readers.Distinct(StringComparer.Ordinal)) + ")))";
+    }
+
+    private static string? ReadersJson(IReadOnlyCollection<string>? readers) =>
+        readers is null ? null : System.Text.Json.JsonSerializer.Serialize(readers.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray());
 
     private async Task<SqliteConnection> OpenAsync(CancellationToken ct)
     {

@@ -25,11 +25,17 @@ internal interface IVectorPartition : IDisposable
     /// <summary>Removes every row of one document; returns how many were removed.</summary>
     int RemoveDocument(Guid documentId);
 
-    /// <summary>Offers every row's exact score for a unit-length query to the collector.</summary>
-    void Search(ReadOnlySpan<float> unitQuery, TopKCollector collector);
+    /// <summary>
+    /// Offers every row's exact score for a unit-length query to the collector, skipping rows of
+    /// <paramref name="hidden"/> documents (those whose readers exclude the caller).
+    /// </summary>
+    void Search(ReadOnlySpan<float> unitQuery, TopKCollector collector, IReadOnlySet<Guid>? hidden = null);
 
-    /// <summary>Offers every row's Hamming distance between its sign code and the query's (see <see cref="BinaryCode"/>).</summary>
-    void CollectCandidates(ReadOnlySpan<ulong> queryCode, CandidateCollector candidates);
+    /// <summary>
+    /// Offers every row's Hamming distance between its sign code and the query's (see <see cref="BinaryCode"/>),
+    /// skipping rows of <paramref name="hidden"/> documents.
+    /// </summary>
+    void CollectCandidates(ReadOnlySpan<ulong> queryCode, CandidateCollector candidates, IReadOnlySet<Guid>? hidden = null);
 
     /// <summary>Offers the exact scores of the given rows (those still present) to the collector.</summary>
     void Rescore(IEnumerable<long> seqs, ReadOnlySpan<float> unitQuery, TopKCollector collector);
@@ -128,29 +134,32 @@ internal sealed class FlatVectorPartition : IVectorPartition
         finally { _lock.ExitWriteLock(); }
     }
 
-    public void Search(ReadOnlySpan<float> unitQuery, TopKCollector collector)
+    public void Search(ReadOnlySpan<float> unitQuery, TopKCollector collector, IReadOnlySet<Guid>? hidden = null)
     {
         if (unitQuery.Length != Dimensions) throw new VectorDimensionMismatchException(Dimensions, unitQuery.Length);
+        if (hidden is { Count: 0 }) hidden = null;
         _lock.EnterReadLock();
         try
         {
             var data = _data.AsSpan(0, _count * Dimensions);
             for (var i = 0; i < _count; i++)
             {
+                if (hidden is not null && hidden.Contains(_documents[i])) continue;
                 collector.Offer(_seqs[i], TensorPrimitives.Dot(data.Slice(i * Dimensions, Dimensions), unitQuery));
             }
         }
         finally { _lock.ExitReadLock(); }
     }
 
-    public void CollectCandidates(ReadOnlySpan<ulong> queryCode, CandidateCollector candidates)
+    public void CollectCandidates(ReadOnlySpan<ulong> queryCode, CandidateCollector candidates, IReadOnlySet<Guid>? hidden = null)
     {
         if (queryCode.Length != _words) throw new VectorDimensionMismatchException(Dimensions, queryCode.Length * 64);
+        if (hidden is { Count: 0 }) hidden = null;
         _lock.EnterReadLock();
         try
         {
             var codes = _codes.AsSpan(0, _count * _words);
-            if (_words == 6) // 384 dimensions, the common small-model size: unrolled
+            if (_words == 6 && hidden is null) // 384 dimensions, the common small-model size: unrolled
             {
                 ulong q0 = queryCode[0], q1 = queryCode[1], q2 = queryCode[2], q3 = queryCode[3], q4 = queryCode[4], q5 = queryCode[5];
                 for (int i = 0, o = 0; i < _count; i++, o += 6)
@@ -164,6 +173,7 @@ internal sealed class FlatVectorPartition : IVectorPartition
             }
             for (int i = 0, o = 0; i < _count; i++, o += _words)
             {
+                if (hidden is not null && hidden.Contains(_documents[i])) continue;
                 var d = 0;
                 for (var w = 0; w < _words; w++) d += BitOperations.PopCount(codes[o + w] ^ queryCode[w]);
                 if (d < candidates.Bound) candidates.Offer(_seqs[i], d);
@@ -256,15 +266,17 @@ internal sealed class CandidateCollector(int capacity)
 /// </summary>
 internal static class DenseSearch
 {
+    /// <param name="hidden">Documents in these partitions the caller may not read (their readers exclude it): their rows
+    /// are never scored, so a narrowed document cannot crowd readable passages out of the top results.</param>
     public static List<(long Seq, float Score)> Run(IReadOnlyList<IVectorPartition> partitions, ReadOnlySpan<float> unitQuery,
-        int top, int exactBelow, int rescore)
+        int top, int exactBelow, int rescore, IReadOnlySet<Guid>? hidden = null)
     {
         var collector = new TopKCollector(top);
         var total = 0L;
         foreach (var p in partitions) total += p.Count;
         if (total <= Math.Max(exactBelow, rescore))
         {
-            foreach (var partition in partitions) partition.Search(unitQuery, collector);
+            foreach (var partition in partitions) partition.Search(unitQuery, collector, hidden);
             return collector.Results();
         }
 
@@ -274,7 +286,7 @@ internal static class DenseSearch
         for (var i = 0; i < partitions.Count; i++)
         {
             candidates.Owner = i;
-            partitions[i].CollectCandidates(code, candidates);
+            partitions[i].CollectCandidates(code, candidates, hidden);
         }
         foreach (var group in candidates.ByOwner()) partitions[group.Key].Rescore(group, unitQuery, collector);
         return collector.Results();

@@ -67,6 +67,24 @@ public sealed class QdrantChunkIndex : IChunkIndex, IHybridChunkIndex, IDisposab
         await RetryAsync(c => _client.Points.DeleteAsync(QdrantRequests.DeleteDocument(Name, documentId, []), cancellationToken: c).ResponseAsync, ct);
     }
 
+    public async Task SetDocumentReadersAsync(Guid documentId, IReadOnlyCollection<string>? readers, CancellationToken ct = default)
+    {
+        if (!await ExistsAsync(ct)) return;
+        await RetryAsync(c => _client.Points.SetPayloadAsync(QdrantRequests.SetReaders(Name, documentId, readers), cancellationToken: c).ResponseAsync, ct);
+    }
+
+    public async Task SetDocumentNameAsync(Guid documentId, string name, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        if (!await ExistsAsync(ct)) return;
+        var request = new SetPayloadPoints
+        {
+            CollectionName = Name, Wait = true, Payload = { ["document_name"] = name },
+            PointsSelector = new PointsSelector { Filter = QdrantRequests.OfDocument(documentId) },
+        };
+        await RetryAsync(c => _client.Points.SetPayloadAsync(request, cancellationToken: c).ResponseAsync, ct);
+    }
+
     public async Task<IReadOnlyList<ChunkHit>> SearchLexicalAsync(string query, IndexFilter filter, int top, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(filter);

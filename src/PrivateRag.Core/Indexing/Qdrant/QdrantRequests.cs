@@ -7,15 +7,25 @@ namespace PrivateRag.Core.Indexing.Qdrant;
 /// <summary>
 /// The gRPC requests <see cref="QdrantChunkIndex"/> sends, built without a connection so tests can check them:
 /// one Qdrant collection with a named dense vector (<c>dense</c>, cosine) and a named sparse vector (<c>sparse</c>,
-/// IDF modifier), keyword payload indexes on <c>collection_id</c> (tenant) and <c>document_id</c>, and every
-/// search with the permission filter inside the query.
+/// IDF modifier), keyword payload indexes on <c>collection_id</c> (tenant), <c>document_id</c> and <c>readers</c>, and
+/// every search with the permission filter inside the query.
 /// </summary>
+/// <remarks>
+/// Per-document access: a point's <c>readers</c> payload is absent or empty when its document keeps its collection's
+/// access, else the document's reader tokens (<see cref="Access.ReaderTokens"/>), or <see cref="Nobody"/> when it is
+/// narrowed to no one. A filter with readers adds <c>should: [is_empty(readers), match(readers, any of the caller's
+/// tokens)]</c> as one more <c>must</c> condition, so it applies inside every query and prefetch.
+/// </remarks>
 public static class QdrantRequests
 {
     public const string Dense = "dense";
     public const string Sparse = "sparse";
     public const string CollectionField = "collection_id";
     public const string DocumentField = "document_id";
+    public const string ReadersField = "readers";
+
+    /// <summary>The readers of a document narrowed to no one (an empty list would read as "not narrowed"); no caller holds it.</summary>
+    public const string Nobody = "-";
 
     public static CreateCollection CreateCollection(string name, int? dimensions)
     {
@@ -43,6 +53,7 @@ public static class QdrantRequests
             FieldIndexParams = new PayloadIndexParams { KeywordIndexParams = new KeywordIndexParams { IsTenant = true } },
         },
         new CreateFieldIndexCollection { CollectionName = name, FieldName = DocumentField, FieldType = FieldType.Keyword, Wait = true },
+        new CreateFieldIndexCollection { CollectionName = name, FieldName = ReadersField, FieldType = FieldType.Keyword, Wait = true },
     ];
 
     /// <summary>Only points of the given collections: the filter every read carries. Never empty (an empty filter shows nothing).</summary>
@@ -50,8 +61,37 @@ public static class QdrantRequests
     {
         ArgumentNullException.ThrowIfNull(filter);
         if (filter.CollectionIds.Count == 0) throw new ArgumentException("An empty filter shows nothing; do not query.", nameof(filter));
-        return new Filter { Must = { Conditions.Match(CollectionField, filter.CollectionIds.Distinct().Select(c => c.ToString()).ToList()) } };
+        var visible = new Filter { Must = { Conditions.Match(CollectionField, filter.CollectionIds.Distinct().Select(c => c.ToString()).ToList()) } };
+        if (filter.Readers is { } readers)
+        {
+            var documentAccess = new Filter { Should = { Conditions.IsEmpty(ReadersField) } };
+            var tokens = readers.Where(t => t != Nobody).Distinct(StringComparer.Ordinal).ToList();
+            if (tokens.Count > 0) documentAccess.Should.Add(Conditions.Match(ReadersField, tokens));
+            visible.Must.Add(Conditions.Filter(documentAccess));
+        }
+        return visible;
     }
+
+    /// <summary>The payload value of a document's readers: an empty list when not narrowed, <see cref="Nobody"/> when narrowed to no one.</summary>
+    public static Value ReadersValue(IReadOnlyCollection<string>? readers)
+    {
+        var list = new ListValue();
+        if (readers is not null)
+        {
+            var tokens = readers.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+            if (tokens.Count == 0) tokens.Add(Nobody);
+            list.Values.Add(tokens.Select(t => new Value { StringValue = t }));
+        }
+        return new Value { ListValue = list };
+    }
+
+    /// <summary>Sets the readers of every point of one document (no vector is touched: nothing is re-embedded).</summary>
+    public static SetPayloadPoints SetReaders(string name, Guid documentId, IReadOnlyCollection<string>? readers) => new()
+    {
+        CollectionName = name, Wait = true,
+        Payload = { [ReadersField] = ReadersValue(readers) },
+        PointsSelector = new PointsSelector { Filter = OfDocument(documentId) },
+    };
 
     public static Filter OfDocument(Guid documentId) => new() { Must = { Conditions.MatchKeyword(DocumentField, documentId.ToString()) } };
 
@@ -73,6 +113,7 @@ public static class QdrantRequests
         point.Payload["char_start"] = chunk.CharStart;
         point.Payload["char_end"] = chunk.CharEnd;
         point.Payload["text"] = chunk.Text;
+        point.Payload[ReadersField] = ReadersValue(chunk.Readers);
         return point;
     }
 

@@ -28,7 +28,8 @@ public sealed partial record SourceContext(
         int charStart, int charEnd, string? snippet, CancellationToken ct = default)
     {
         if (await documents.FindReadableAsync(documentId, who, ct) is not { } document) return null;
-        var chunks = await index.GetDocumentChunksAsync(documentId, IndexFilter.For(document.CollectionId), ct);
+        // The caller's reader tokens go into the index query too: a narrowed document is filtered there, not only above.
+        var chunks = await index.GetDocumentChunksAsync(documentId, new IndexFilter([document.CollectionId], ReaderTokens.Of(who)), ct);
         if (chunks.Count == 0) return null;
 
         var at = FindChunk(chunks, chunkId, charStart, charEnd);

@@ -211,6 +211,9 @@ namespace PrivateRag.Core.Storage.Migrations.PostgreSql
                         .ValueGeneratedOnAdd()
                         .HasColumnType("uuid");
 
+                    b.Property<bool>("AccessRestricted")
+                        .HasColumnType("boolean");
+
                     b.Property<int>("Chunks")
                         .HasColumnType("integer");
 
@@ -252,6 +255,9 @@ namespace PrivateRag.Core.Storage.Migrations.PostgreSql
                     b.Property<long>("SizeBytes")
                         .HasColumnType("bigint");
 
+                    b.Property<Guid?>("SourceId")
+                        .HasColumnType("uuid");
+
                     b.Property<string>("Stage")
                         .HasMaxLength(32)
                         .HasColumnType("character varying(32)");
@@ -268,10 +274,39 @@ namespace PrivateRag.Core.Storage.Migrations.PostgreSql
 
                     b.HasIndex("ContentHash");
 
+                    b.HasIndex("SourceId");
+
                     b.HasIndex("CollectionId", "ContentHash")
                         .IsUnique();
 
                     b.ToTable("Documents");
+                });
+
+            modelBuilder.Entity("PrivateRag.Core.Documents.DocumentGrant", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("DocumentId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<string>("Principal")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("DocumentId", "Kind", "Principal")
+                        .IsUnique();
+
+                    b.ToTable("DocumentGrants");
                 });
 
             modelBuilder.Entity("PrivateRag.Core.Documents.IngestionJob", b =>
@@ -654,6 +689,143 @@ namespace PrivateRag.Core.Storage.Migrations.PostgreSql
                     b.ToTable("UserGroups");
                 });
 
+            modelBuilder.Entity("PrivateRag.Core.Sources.Source", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<int>("Added")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Changed")
+                        .HasColumnType("integer");
+
+                    b.Property<Guid>("CollectionId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Exclude")
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)");
+
+                    b.Property<int>("Failed")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Include")
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)");
+
+                    b.Property<int>("IntervalMinutes")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<string>("LastError")
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)");
+
+                    b.Property<DateTimeOffset?>("LastRunFinishedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTimeOffset?>("LastRunStartedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTimeOffset?>("LeaseExpiresAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("LeasedBy")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<string>("Location")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
+
+                    b.Property<long>("MaxFileBytes")
+                        .HasColumnType("bigint");
+
+                    b.Property<DateTimeOffset?>("NextRunAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("ProgressDone")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("ProgressTotal")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Removed")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Renamed")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Seen")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<int>("Unchanged")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CollectionId");
+
+                    b.HasIndex("NextRunAt");
+
+                    b.ToTable("Sources");
+                });
+
+            modelBuilder.Entity("PrivateRag.Core.Sources.SourceItem", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("ContentHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<Guid>("DocumentId")
+                        .HasColumnType("uuid");
+
+                    b.Property<long>("ModifiedTicks")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Path")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
+
+                    b.Property<long>("SizeBytes")
+                        .HasColumnType("bigint");
+
+                    b.Property<Guid>("SourceId")
+                        .HasColumnType("uuid");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("DocumentId");
+
+                    b.HasIndex("SourceId", "ContentHash");
+
+                    b.HasIndex("SourceId", "Path")
+                        .IsUnique();
+
+                    b.ToTable("SourceItems");
+                });
+
             modelBuilder.Entity("PrivateRag.Core.Answering.ConversationTurn", b =>
                 {
                     b.HasOne("PrivateRag.Core.Answering.Conversation", null)
@@ -677,6 +849,15 @@ namespace PrivateRag.Core.Storage.Migrations.PostgreSql
                     b.HasOne("PrivateRag.Core.Collections.Collection", null)
                         .WithMany()
                         .HasForeignKey("CollectionId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("PrivateRag.Core.Documents.DocumentGrant", b =>
+                {
+                    b.HasOne("PrivateRag.Core.Documents.Document", null)
+                        .WithMany("Grants")
+                        .HasForeignKey("DocumentId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
@@ -742,12 +923,41 @@ namespace PrivateRag.Core.Storage.Migrations.PostgreSql
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("PrivateRag.Core.Sources.Source", b =>
+                {
+                    b.HasOne("PrivateRag.Core.Collections.Collection", null)
+                        .WithMany()
+                        .HasForeignKey("CollectionId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("PrivateRag.Core.Sources.SourceItem", b =>
+                {
+                    b.HasOne("PrivateRag.Core.Documents.Document", null)
+                        .WithMany()
+                        .HasForeignKey("DocumentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("PrivateRag.Core.Sources.Source", null)
+                        .WithMany()
+                        .HasForeignKey("SourceId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("PrivateRag.Core.Answering.Conversation", b =>
                 {
                     b.Navigation("Turns");
                 });
 
             modelBuilder.Entity("PrivateRag.Core.Collections.Collection", b =>
+                {
+                    b.Navigation("Grants");
+                });
+
+            modelBuilder.Entity("PrivateRag.Core.Documents.Document", b =>
                 {
                     b.Navigation("Grants");
                 });

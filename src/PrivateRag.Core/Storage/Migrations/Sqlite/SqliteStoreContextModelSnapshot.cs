@@ -206,6 +206,9 @@ namespace PrivateRag.Core.Storage.Migrations.Sqlite
                         .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
+                    b.Property<bool>("AccessRestricted")
+                        .HasColumnType("INTEGER");
+
                     b.Property<int>("Chunks")
                         .HasColumnType("INTEGER");
 
@@ -247,6 +250,9 @@ namespace PrivateRag.Core.Storage.Migrations.Sqlite
                     b.Property<long>("SizeBytes")
                         .HasColumnType("INTEGER");
 
+                    b.Property<Guid?>("SourceId")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Stage")
                         .HasMaxLength(32)
                         .HasColumnType("TEXT");
@@ -263,10 +269,39 @@ namespace PrivateRag.Core.Storage.Migrations.Sqlite
 
                     b.HasIndex("ContentHash");
 
+                    b.HasIndex("SourceId");
+
                     b.HasIndex("CollectionId", "ContentHash")
                         .IsUnique();
 
                     b.ToTable("Documents");
+                });
+
+            modelBuilder.Entity("PrivateRag.Core.Documents.DocumentGrant", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("DocumentId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Principal")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("DocumentId", "Kind", "Principal")
+                        .IsUnique();
+
+                    b.ToTable("DocumentGrants");
                 });
 
             modelBuilder.Entity("PrivateRag.Core.Documents.IngestionJob", b =>
@@ -649,6 +684,143 @@ namespace PrivateRag.Core.Storage.Migrations.Sqlite
                     b.ToTable("UserGroups");
                 });
 
+            modelBuilder.Entity("PrivateRag.Core.Sources.Source", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Added")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Changed")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("CollectionId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Exclude")
+                        .HasMaxLength(4000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Failed")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Include")
+                        .HasMaxLength(4000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("IntervalMinutes")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("LastError")
+                        .HasMaxLength(4000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("LastRunFinishedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("LastRunStartedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("LeaseExpiresAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("LeasedBy")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Location")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("MaxFileBytes")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("NextRunAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("ProgressDone")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("ProgressTotal")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Removed")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Renamed")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Seen")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Unchanged")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CollectionId");
+
+                    b.HasIndex("NextRunAt");
+
+                    b.ToTable("Sources");
+                });
+
+            modelBuilder.Entity("PrivateRag.Core.Sources.SourceItem", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ContentHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("DocumentId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("ModifiedTicks")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Path")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("SizeBytes")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("SourceId")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("DocumentId");
+
+                    b.HasIndex("SourceId", "ContentHash");
+
+                    b.HasIndex("SourceId", "Path")
+                        .IsUnique();
+
+                    b.ToTable("SourceItems");
+                });
+
             modelBuilder.Entity("PrivateRag.Core.Answering.ConversationTurn", b =>
                 {
                     b.HasOne("PrivateRag.Core.Answering.Conversation", null)
@@ -672,6 +844,15 @@ namespace PrivateRag.Core.Storage.Migrations.Sqlite
                     b.HasOne("PrivateRag.Core.Collections.Collection", null)
                         .WithMany()
                         .HasForeignKey("CollectionId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("PrivateRag.Core.Documents.DocumentGrant", b =>
+                {
+                    b.HasOne("PrivateRag.Core.Documents.Document", null)
+                        .WithMany("Grants")
+                        .HasForeignKey("DocumentId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
@@ -737,12 +918,41 @@ namespace PrivateRag.Core.Storage.Migrations.Sqlite
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("PrivateRag.Core.Sources.Source", b =>
+                {
+                    b.HasOne("PrivateRag.Core.Collections.Collection", null)
+                        .WithMany()
+                        .HasForeignKey("CollectionId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("PrivateRag.Core.Sources.SourceItem", b =>
+                {
+                    b.HasOne("PrivateRag.Core.Documents.Document", null)
+                        .WithMany()
+                        .HasForeignKey("DocumentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("PrivateRag.Core.Sources.Source", null)
+                        .WithMany()
+                        .HasForeignKey("SourceId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("PrivateRag.Core.Answering.Conversation", b =>
                 {
                     b.Navigation("Turns");
                 });
 
             modelBuilder.Entity("PrivateRag.Core.Collections.Collection", b =>
+                {
+                    b.Navigation("Grants");
+                });
+
+            modelBuilder.Entity("PrivateRag.Core.Documents.Document", b =>
                 {
                     b.Navigation("Grants");
                 });
