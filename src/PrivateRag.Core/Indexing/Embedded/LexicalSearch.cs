@@ -42,9 +42,11 @@ internal static class LexicalSearch
         var scorer = new Bm25Scorer(options, statistics);
 
         var lengths = new Dictionary<long, FieldLengths>();
-        var postings = new Dictionary<string, List<(long Seq, int Field, int Offset)>>(StringComparer.Ordinal);
+        // Positions are read only for the tokens of phrases; a single-token term needs only its count per field.
+        var positional = phrases.Where(p => p.Length > 1).SelectMany(p => p).ToHashSet(StringComparer.Ordinal);
+        var postings = new Dictionary<string, List<Posting>>(StringComparer.Ordinal);
         foreach (var token in phrases.SelectMany(p => p).Distinct(StringComparer.Ordinal))
-            postings[token] = await PostingsAsync(connection, tx, token, collections, lengths, ct);
+            postings[token] = await PostingsAsync(connection, tx, token, positional.Contains(token), collections, lengths, ct);
 
         var scores = new Dictionary<long, double>();
         Span<int> counts = stackalloc int[Fields];
@@ -71,55 +73,60 @@ internal static class LexicalSearch
         return ranked.GetRange(0, keep);
     }
 
+    /// <summary>One token's occurrences in one field of one chunk: a count, or one position (Count 1) when positions were read.</summary>
+    private readonly record struct Posting(long Seq, int Field, int Offset, int Count);
+
     /// <summary>Occurrence counts per field of one phrase in every readable chunk that holds it.</summary>
-    private static Dictionary<long, int[]> Occurrences(string[] phrase, Dictionary<string, List<(long Seq, int Field, int Offset)>> postings)
+    private static Dictionary<long, int[]> Occurrences(string[] phrase, Dictionary<string, List<Posting>> postings)
     {
         var result = new Dictionary<long, int[]>();
         var first = postings[phrase[0]];
         if (phrase.Length == 1)
         {
-            foreach (var (seq, field, _) in first)
+            foreach (var p in first)
             {
-                if (field is < 0 or >= Fields) continue;
-                if (!result.TryGetValue(seq, out var counts)) result[seq] = counts = new int[Fields];
-                counts[field]++;
+                if (!result.TryGetValue(p.Seq, out var counts)) result[p.Seq] = counts = new int[Fields];
+                counts[p.Field] += p.Count;
             }
             return result;
         }
         var rest = phrase.Skip(1).Select(t => postings[t].Select(p => (p.Seq, p.Field, p.Offset)).ToHashSet()).ToList();
-        foreach (var (seq, field, offset) in first)
+        foreach (var p in first)
         {
-            if (field is < 0 or >= Fields) continue;
             var all = true;
-            for (var j = 0; j < rest.Count && all; j++) all = rest[j].Contains((seq, field, offset + j + 1));
+            for (var j = 0; j < rest.Count && all; j++) all = rest[j].Contains((p.Seq, p.Field, p.Offset + j + 1));
             if (!all) continue;
-            if (!result.TryGetValue(seq, out var counts)) result[seq] = counts = new int[Fields];
-            counts[field]++;
+            if (!result.TryGetValue(p.Seq, out var counts)) result[p.Seq] = counts = new int[Fields];
+            counts[p.Field]++;
         }
         return result;
     }
 
     /// <summary>Every occurrence of one indexed token in the readable collections, and the lengths of the chunks holding it.</summary>
-    private static async Task<List<(long Seq, int Field, int Offset)>> PostingsAsync(SqliteConnection connection, SqliteTransaction tx, string token,
+    private static async Task<List<Posting>> PostingsAsync(SqliteConnection connection, SqliteTransaction tx, string token, bool positions,
         IReadOnlyCollection<Guid> collections, Dictionary<long, FieldLengths> lengths, CancellationToken ct)
     {
         await using var cmd = connection.CreateCommand();
         cmd.Transaction = tx;
         // The vocabulary table iterates only this token's posting list (term = ? is its index); each chunk's
         // collection and lengths come from the covering index; "+" keeps the IN list a filter, not index probes.
+        var source = positions
+            ? "(SELECT doc, col, offset, 1 AS n FROM chunks_fts_terms WHERE term = $t)"
+            : "(SELECT doc, col, -1 AS offset, count(*) AS n FROM chunks_fts_terms WHERE term = $t GROUP BY doc, col)";
         cmd.CommandText =
-            "SELECT v.doc, v.col, v.offset, c.len_text, c.len_heading, c.len_name " +
-            "FROM chunks_fts_terms v CROSS JOIN chunks c INDEXED BY ix_chunks_seq_lengths ON c.seq = v.doc " +
-            $"WHERE v.term = $t AND +c.collection_id IN ({EmbeddedChunkIndex.InList(cmd, "$c", collections)})";
+            "SELECT v.doc, v.col, v.offset, v.n, c.len_text, c.len_heading, c.len_name " +
+            $"FROM {source} v CROSS JOIN chunks c INDEXED BY ix_chunks_seq_lengths ON c.seq = v.doc " +
+            $"WHERE +c.collection_id IN ({EmbeddedChunkIndex.InList(cmd, "$c", collections)})";
         cmd.Parameters.AddWithValue("$t", token);
-        var list = new List<(long, int, int)>();
+        var list = new List<Posting>();
         await using var reader = await cmd.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))
         {
             var seq = reader.GetInt64(0);
             var field = reader.GetString(1) switch { "text" => 0, "heading" => 1, "document_name" => 2, _ => -1 };
-            list.Add((seq, field, reader.GetInt32(2)));
-            if (!lengths.ContainsKey(seq)) lengths[seq] = new FieldLengths(reader.GetInt32(3), reader.GetInt32(4), reader.GetInt32(5));
+            if (field < 0) continue;
+            list.Add(new Posting(seq, field, reader.GetInt32(2), reader.GetInt32(3)));
+            if (!lengths.ContainsKey(seq)) lengths[seq] = new FieldLengths(reader.GetInt32(4), reader.GetInt32(5), reader.GetInt32(6));
         }
         return list;
     }
