@@ -9,11 +9,16 @@ namespace PrivateRag.Tests;
 public static class HostBuildOutput
 {
     /// <summary><c>src/NAME/bin/CONFIG/net10.0/NAME.dll</c>, in the configuration this test assembly was built in.</summary>
-    public static string AssemblyPath(string project)
+    public static string AssemblyPath(string project) => AssemblyPath(project, project, Assembly.GetCallingAssembly());
+
+    /// <summary><c>src/PROJECT/bin/CONFIG/net10.0/ASSEMBLY.dll</c>, for a host whose assembly is named otherwise (the CLI: <c>privaterag</c>).</summary>
+    public static string AssemblyPath(string project, string assemblyName) => AssemblyPath(project, assemblyName, Assembly.GetCallingAssembly());
+
+    private static string AssemblyPath(string project, string assemblyName, Assembly caller)
     {
-        var configuration = Assembly.GetCallingAssembly().GetCustomAttributes<AssemblyMetadataAttribute>()
+        var configuration = caller.GetCustomAttributes<AssemblyMetadataAttribute>()
             .FirstOrDefault(a => a.Key == "BuildConfiguration")?.Value ?? "Debug";
-        return Path.Combine(RepoRoot(), "src", project, "bin", configuration, "net10.0", project + ".dll");
+        return Path.Combine(RepoRoot(), "src", project, "bin", configuration, "net10.0", assemblyName + ".dll");
     }
 
     private static string RepoRoot()

@@ -1,5 +1,8 @@
 using System.CommandLine;
+using System.Text.Json;
+using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection;
+using PrivateRag.Core;
 using PrivateRag.Core.Evaluation;
 using PrivateRag.Core.Indexing;
 using PrivateRag.Core.Retrieval;
@@ -46,14 +49,25 @@ public static class EvalCommand
                 ct);
             if (report.Queries == 0) throw new CliException("No query in the queries file has a relevant judgement in the qrels file.");
 
+            var index = services.GetRequiredService<IChunkIndex>();
+            var stats = await index.GetStatsAsync(ct);
+            var embedder = services.GetRequiredService<ModelCapabilities>().Embedder;
+            // Which retrieval produced the figures, so a number is never read without its setup.
+            var setup = new RetrievalSetup(
+                retriever.IsHybrid ? "hybrid" : "lexical",
+                embedder?.GetService<EmbeddingGeneratorMetadata>()?.DefaultModelId,
+                embedder is null ? null : embedder.GetService<EmbeddingGeneratorMetadata>()?.DefaultModelDimensions ?? stats.VectorDimensions,
+                index.GetType().Name,
+                stats.Chunks);
             if (json)
             {
-                CliOutput.WriteJson(report);
+                var node = JsonSerializer.SerializeToNode(report, CliOutput.Json)!.AsObject();
+                node["retrieval"] = JsonSerializer.SerializeToNode(setup, CliOutput.Json);
+                Console.Out.WriteLine(node.ToJsonString(CliOutput.Json));
             }
             else
             {
-                var stats = await services.GetRequiredService<IChunkIndex>().GetStatsAsync(ct);
-                Console.WriteLine($"{report.Queries} queries on '{target.Name}' ({(retriever.IsHybrid ? "hybrid: lexical + dense" : "lexical only")}; index: {stats.Chunks} chunks)");
+                Console.WriteLine($"{report.Queries} queries on '{target.Name}' ({(retriever.IsHybrid ? $"hybrid: lexical + dense, {setup.EmbeddingModel} ({setup.Dimensions} dimensions)" : "lexical only")}; index: {stats.Chunks} chunks)");
                 Console.WriteLine($"nDCG@10    {report.Ndcg10:0.0000}");
                 Console.WriteLine($"Recall@10  {report.Recall10:0.0000}");
                 Console.WriteLine($"Recall@100 {report.Recall100:0.0000}");
@@ -65,3 +79,6 @@ public static class EvalCommand
         return new Command("eval", "Measure the app's quality on a benchmark.") { retrieval, EvalAnswersCommand.Create() };
     }
 }
+
+/// <summary>What <c>eval retrieval</c> ran: lexical or hybrid, the embedding model and its vector size, the index and its size.</summary>
+public sealed record RetrievalSetup(string Mode, string? EmbeddingModel, int? Dimensions, string Index, long IndexChunks);

@@ -8,7 +8,9 @@ namespace PrivateRag.Ingest.Chunking;
 /// one has content; paragraphs (and table rows) are kept whole when they fit the TargetTokens budget; a longer
 /// paragraph is split at sentence boundaries (then line breaks, then between words; inside a "word" only when one
 /// word alone exceeds the budget). When a chunk is closed because it is full, its trailing sentences of up to
-/// OverlapTokens are repeated at the start of the next chunk of the same section. Same input, same chunks.
+/// OverlapTokens are repeated at the start of the next chunk of the same section. A document of at most
+/// WholeDocumentTokens is filled up to MaxTokens instead, so it stays one chunk unless headings divide it. Same input,
+/// same chunks.
 /// </summary>
 public sealed class DocumentChunker
 {
@@ -35,6 +37,10 @@ public sealed class DocumentChunker
         var overlap = _options.EffectiveOverlapTokens;
 
         var full = ExtractedDocumentText.Build(document);
+        // A short document is not cut by size (headings still cut). Its whole count decides, not the sum of its
+        // sentences' counts, which a counter rounding per piece puts higher; the whole is within MaxTokens.
+        if (_options.EffectiveWholeDocumentTokens > 0 && _counter.Count(full.Text) <= _options.EffectiveWholeDocumentTokens)
+            target = max = int.MaxValue / 4;
         var builder = new Builder(full.Text, target, max, overlap);
         var headings = new string?[6];
         string? path = null;

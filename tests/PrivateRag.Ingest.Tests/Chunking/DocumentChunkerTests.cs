@@ -29,6 +29,29 @@ public sealed class DocumentChunkerTests
     ], 4);
 
     [Fact]
+    public void A_short_document_stays_one_chunk_even_above_the_target()
+    {
+        var abstractLike = new ExtractedDocument(
+        [
+            new(1, BlockKind.Paragraph, "A title about tides"),
+            new(1, BlockKind.Paragraph, Sentences(40, "Tide")),
+        ], 1);
+        var tokens = Counter.Count(ExtractedDocumentText.Build(abstractLike).Text);
+        Assert.InRange(tokens, 351, 512);
+
+        Assert.Single(Chunker().Chunk(abstractLike));
+        var cutBySize = new DocumentChunker(new ChunkingOptions { TargetTokens = 350, OverlapTokens = 50, MaxTokens = 512, WholeDocumentTokens = 0 }, Counter);
+        Assert.True(cutBySize.Chunk(abstractLike).Count > 1);
+    }
+
+    [Fact]
+    public void A_whole_document_limit_above_the_ceiling_is_refused()
+    {
+        var ex = Assert.Throws<ArgumentException>(() => new DocumentChunker(new ChunkingOptions { TargetTokens = 350, MaxTokens = 512, WholeDocumentTokens = 600 }, Counter));
+        Assert.Contains("WholeDocumentTokens", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Offsets_point_at_the_chunk_text_in_the_canonical_document_text()
     {
         var doc = Book();

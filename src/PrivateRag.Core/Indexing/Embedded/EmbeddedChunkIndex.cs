@@ -17,8 +17,11 @@ namespace PrivateRag.Core.Indexing.Embedded;
 /// columns, <c>text</c>, <c>vector BLOB NULL</c> as little-endian float32); <c>chunks_fts</c>, a contentless FTS5
 /// table (<c>text, heading, document_name</c>) whose rowid is <c>chunks.seq</c> — <c>seq</c> is an explicit
 /// AUTOINCREMENT key so the mapping survives VACUUM and a deleted rowid is never reused; indexes on
-/// <c>(document_id, ordinal)</c>, <c>collection_id</c> and <c>(seq, collection_id, readers)</c> (the last one lets a
-/// lexical search check each match's collection and readers without reading the row); <c>meta</c>
+/// <c>(document_id, ordinal)</c>, <c>collection_id</c> and <c>(seq, collection_id, len_*, readers)</c> (the last one lets
+/// a lexical search check each match's collection and readers and read its field lengths without reading the row);
+/// <c>chunks_fts_terms</c>, the FTS5 vocabulary (instance) table lexical search reads term data from;
+/// <c>collection_stats</c>, chunk counts and field token totals per collection (BM25 statistics of what a caller may
+/// read, see <see cref="LexicalSearch"/>); <c>meta</c>
 /// (<c>schema_version</c>, <c>generation</c>, <c>dimensions</c>); <c>collection_generations</c> (see
 /// <see cref="VectorCache"/>).</para>
 /// <para>Per-document access: <c>readers</c> is NULL when the chunk's document keeps its collection's access, else a
@@ -33,14 +36,6 @@ namespace PrivateRag.Core.Indexing.Embedded;
 /// </remarks>
 public sealed class EmbeddedChunkIndex : IChunkIndex, IDisposable
 {
-    /// <summary>
-    /// BM25 column weights for text, heading path and document name (+ the document's context: title and cover).
-    /// The document field is weighted up as a document-level prior: on the 10-Q question set (extractive answers
-    /// citing a right filing) 0.5 gave 46.7%, 1.5 49.7%, 3.0 51.8%, 5.0 54.4%; SciFact (no context) is unchanged at
-    /// nDCG@10 0.7035. 3.0 is kept rather than the maximum so a title match does not drown the passage itself.
-    /// </summary>
-    private const string Bm25 = "bm25(chunks_fts, 1.0, 0.8, 3.0)";
-
     private const string ChunkColumns =
         "c.seq, c.id, c.document_id, c.collection_id, c.document_name, c.ordinal, c.page_start, c.page_end, " +
         "c.heading_path, c.char_start, c.char_end, c.text";
@@ -52,6 +47,7 @@ public sealed class EmbeddedChunkIndex : IChunkIndex, IDisposable
     private readonly VectorCache _vectors;
     private readonly int _exactSearchBelow;
     private readonly int _rescoreCandidates;
+    private readonly Bm25Options _bm25;
     private int _disposed;
 
     public EmbeddedChunkIndex(string databasePath, ILogger<EmbeddedChunkIndex>? logger = null)
@@ -67,6 +63,7 @@ public sealed class EmbeddedChunkIndex : IChunkIndex, IDisposable
         _busyTimeout = options.BusyTimeout;
         _exactSearchBelow = Math.Max(0, options.ExactSearchBelow);
         _rescoreCandidates = Math.Max(1, options.RescoreCandidates);
+        _bm25 = options.Bm25 ?? new Bm25Options();
         _logger = (ILogger?)logger ?? NullLogger.Instance;
         var directory = Path.GetDirectoryName(DatabasePath);
         if (!string.IsNullOrEmpty(directory)) Directory.CreateDirectory(directory);
@@ -98,28 +95,34 @@ public sealed class EmbeddedChunkIndex : IChunkIndex, IDisposable
     {
         ArgumentNullException.ThrowIfNull(filter);
         if (top <= 0 || filter.CollectionIds.Count == 0) return [];
-        var match = FtsText.ToMatchExpression(query);
-        if (match is null) return [];
-
         await using var connection = await OpenAsync(ct);
-        await using var cmd = connection.CreateCommand();
-        // One statement: the FTS match drives (CROSS JOIN fixes the join order), each match's collection and readers
-        // are read from the covering (seq, collection_id, readers) index and checked against the permission filter ("+" keeps the
-        // planner from turning the IN list into index probes), BM25 is computed only for rows that pass, and
-        // only the best rows are read in full.
-        cmd.CommandText =
-            "WITH best AS (" +
-            $"SELECT chunks_fts.rowid AS seq, -{Bm25} AS score " +
-            "FROM chunks_fts CROSS JOIN chunks c INDEXED BY ix_chunks_seq_access ON c.seq = chunks_fts.rowid " +
-            $"WHERE chunks_fts MATCH $match AND +c.collection_id IN ({InList(cmd, "$c", filter.CollectionIds)}){ReadersClause(cmd, filter)} " +
-            "ORDER BY score DESC LIMIT $top) " +
-            $"SELECT {ChunkColumns}, best.score FROM best CROSS JOIN chunks c ON c.seq = best.seq ORDER BY best.score DESC";
-        cmd.Parameters.AddWithValue("$match", match);
-        cmd.Parameters.AddWithValue("$top", top);
-        var hits = new List<ChunkHit>(Math.Min(top, 256));
-        await using var reader = await cmd.ExecuteReaderAsync(ct);
-        while (await reader.ReadAsync(ct)) hits.Add(new ChunkHit(ReadChunk(reader), reader.GetDouble(12)));
-        return hits;
+        // One read transaction: the statistics, the term data and the rows read are one snapshot, so a document
+        // replaced meanwhile is seen whole in one version.
+        await using var tx = connection.BeginTransaction(deferred: true);
+        var ranked = await LexicalSearch.RankAsync(connection, tx, query, filter.CollectionIds.Distinct().ToArray(), filter, top, _bm25, ct);
+        if (ranked.Count == 0) return [];
+
+        var bySeq = new Dictionary<long, IndexedChunk>(ranked.Count);
+        foreach (var batch in ranked.Chunk(500))
+        {
+            await using var cmd = connection.CreateCommand();
+            cmd.Transaction = tx;
+            cmd.CommandText =
+                $"SELECT {ChunkColumns} FROM chunks c WHERE c.seq IN ({InList(cmd, "$s", batch.Select(r => r.Seq))}) " +
+                $"AND c.collection_id IN ({InList(cmd, "$c", filter.CollectionIds)}){ReadersClause(cmd, filter)}";
+            await using var reader = await cmd.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct)) bySeq[reader.GetInt64(0)] = ReadChunk(reader);
+        }
+        // Equal scores in document-name, ordinal, id order: insertion order (queue order, random document ids)
+        // must not decide, or two ingestions of the same files rank differently.
+        return ranked.Where(r => bySeq.ContainsKey(r.Seq))
+            .Select(r => new ChunkHit(bySeq[r.Seq], r.Score))
+            .OrderByDescending(h => h.Score)
+            .ThenBy(h => h.Chunk.DocumentName, StringComparer.Ordinal)
+            .ThenBy(h => h.Chunk.Ordinal)
+            .ThenBy(h => h.Chunk.Id, StringComparer.Ordinal)
+            .Take(top)
+            .ToList();
     }
 
     public async Task<IReadOnlyList<ChunkHit>> SearchDenseAsync(ReadOnlyMemory<float> vector, IndexFilter filter, int top, CancellationToken ct = default)
@@ -318,16 +321,21 @@ public sealed class EmbeddedChunkIndex : IChunkIndex, IDisposable
             // Old version out: its FTS rows (by rowid), then its rows.
             var touched = new HashSet<Guid>();
             var oldSeqs = new List<long>();
+            // Per-collection changes to the BM25 statistics (chunk count, field token totals).
+            var deltas = new Dictionary<Guid, CollectionStatsDelta>();
             await using (var select = connection.CreateCommand())
             {
                 select.Transaction = tx;
-                select.CommandText = "SELECT seq, collection_id FROM chunks WHERE document_id = $d";
+                select.CommandText = "SELECT seq, collection_id, len_text, len_heading, len_name FROM chunks WHERE document_id = $d";
                 select.Parameters.AddWithValue("$d", document);
                 await using var reader = await select.ExecuteReaderAsync(ct);
                 while (await reader.ReadAsync(ct))
                 {
                     oldSeqs.Add(reader.GetInt64(0));
-                    touched.Add(Guid.Parse(reader.GetString(1)));
+                    var collection = Guid.Parse(reader.GetString(1));
+                    touched.Add(collection);
+                    deltas[collection] = deltas.GetValueOrDefault(collection)
+                        .Add(-1, new FieldLengths(reader.GetInt32(2), reader.GetInt32(3), reader.GetInt32(4)), -1);
                 }
             }
             if (oldSeqs.Count > 0)
@@ -378,6 +386,19 @@ public sealed class EmbeddedChunkIndex : IChunkIndex, IDisposable
                 var fHead = fts.Parameters.Add("$h", SqliteType.Text);
                 var fName = fts.Parameters.Add("$n", SqliteType.Text);
 
+                // The token counts FTS5 recorded for the row, kept on the chunk for BM25's length normalisation.
+                await using var size = connection.CreateCommand();
+                size.Transaction = tx;
+                size.CommandText = "SELECT sz FROM chunks_fts_docsize WHERE id = $s";
+                var zSeq = size.Parameters.Add("$s", SqliteType.Integer);
+                await using var lengths = connection.CreateCommand();
+                lengths.Transaction = tx;
+                lengths.CommandText = "UPDATE chunks SET len_text = $t, len_heading = $h, len_name = $n WHERE seq = $s";
+                var lSeq = lengths.Parameters.Add("$s", SqliteType.Integer);
+                var lText = lengths.Parameters.Add("$t", SqliteType.Integer);
+                var lHead = lengths.Parameters.Add("$h", SqliteType.Integer);
+                var lName = lengths.Parameters.Add("$n", SqliteType.Integer);
+
                 foreach (var chunk in chunks)
                 {
                     pId.Value = chunk.Id;
@@ -410,6 +431,15 @@ public sealed class EmbeddedChunkIndex : IChunkIndex, IDisposable
                     fHead.Value = FtsText.ForIndex(chunk.HeadingPath);
                     fName.Value = FtsText.ForIndex(chunk.DocumentContext is { Length: > 0 } context ? $"{chunk.DocumentName}\n{context}" : chunk.DocumentName);
                     await fts.ExecuteNonQueryAsync(ct);
+
+                    zSeq.Value = seq;
+                    var counted = LexicalSearch.DecodeDocSize(await size.ExecuteScalarAsync(ct) as byte[]);
+                    lSeq.Value = seq;
+                    lText.Value = counted.Text;
+                    lHead.Value = counted.Heading;
+                    lName.Value = counted.Document;
+                    await lengths.ExecuteNonQueryAsync(ct);
+                    deltas[chunk.CollectionId] = deltas.GetValueOrDefault(chunk.CollectionId).Add(1, counted, 1);
 
                     touched.Add(chunk.CollectionId);
                     if (chunk.Vector is { } vector) added.Add((chunk.CollectionId, seq, vector));
@@ -444,6 +474,28 @@ public sealed class EmbeddedChunkIndex : IChunkIndex, IDisposable
                 {
                     pc.Value = collection.ToString();
                     await stamp.ExecuteNonQueryAsync(ct);
+                }
+            }
+            await using (var stats = connection.CreateCommand())
+            {
+                stats.Transaction = tx;
+                stats.CommandText =
+                    "INSERT INTO collection_stats(collection_id, chunks, len_text, len_heading, len_name) VALUES ($c, $n, $t, $h, $d) " +
+                    "ON CONFLICT(collection_id) DO UPDATE SET chunks = chunks + excluded.chunks, len_text = len_text + excluded.len_text, " +
+                    "len_heading = len_heading + excluded.len_heading, len_name = len_name + excluded.len_name";
+                var pc = stats.Parameters.Add("$c", SqliteType.Text);
+                var pn = stats.Parameters.Add("$n", SqliteType.Integer);
+                var pt = stats.Parameters.Add("$t", SqliteType.Integer);
+                var ph = stats.Parameters.Add("$h", SqliteType.Integer);
+                var pd = stats.Parameters.Add("$d", SqliteType.Integer);
+                foreach (var (collection, delta) in deltas)
+                {
+                    pc.Value = collection.ToString();
+                    pn.Value = delta.Chunks;
+                    pt.Value = delta.Text;
+                    ph.Value = delta.Heading;
+                    pd.Value = delta.Document;
+                    await stats.ExecuteNonQueryAsync(ct);
                 }
             }
             await ExecuteAsync(connection, tx, "UPDATE meta SET value = $g WHERE key = 'generation'", ct, ("$g", newGeneration));
@@ -497,12 +549,20 @@ public sealed class EmbeddedChunkIndex : IChunkIndex, IDisposable
                 text, heading, document_name,
                 content = '', contentless_delete = 1,
                 tokenize = 'porter unicode61 remove_diacritics 2');
+            CREATE VIRTUAL TABLE IF NOT EXISTS chunks_fts_terms USING fts5vocab(chunks_fts, instance);
             CREATE TABLE IF NOT EXISTS collection_generations (
                 collection_id TEXT PRIMARY KEY,
                 generation INTEGER NOT NULL);
+            CREATE TABLE IF NOT EXISTS collection_stats (
+                collection_id TEXT PRIMARY KEY,
+                chunks INTEGER NOT NULL,
+                len_text INTEGER NOT NULL,
+                len_heading INTEGER NOT NULL,
+                len_name INTEGER NOT NULL);
             """;
         cmd.ExecuteNonQuery();
         AddReadersColumn(connection, tx);
+        MigrateToBm25Statistics(connection, tx);
         tx.Commit();
     }
 
@@ -521,7 +581,6 @@ public sealed class EmbeddedChunkIndex : IChunkIndex, IDisposable
             cmd.ExecuteNonQuery();
         }
         cmd.CommandText = """
-            CREATE INDEX IF NOT EXISTS ix_chunks_seq_access ON chunks(seq, collection_id, readers);
             CREATE INDEX IF NOT EXISTS ix_chunks_restricted ON chunks(collection_id, document_id, readers) WHERE readers IS NOT NULL;
             DROP INDEX IF EXISTS ix_chunks_seq_collection;
             INSERT INTO meta(key, value) VALUES ('schema_version', 2) ON CONFLICT(key) DO UPDATE SET value = max(value, 2);
@@ -550,7 +609,7 @@ public sealed class EmbeddedChunkIndex : IChunkIndex, IDisposable
     }
 
     /// <summary>The readers condition of a filter ("" when the caller is not narrowed by documents).</summary>
-    private static string ReadersClause(SqliteCommand cmd, IndexFilter filter)
+    internal static string ReadersClause(SqliteCommand cmd, IndexFilter filter)
     {
         if (filter.Readers is null) return "";
         if (filter.Readers.Count == 0) return " AND c.readers IS NULL";
@@ -560,6 +619,57 @@ public sealed class EmbeddedChunkIndex : IChunkIndex, IDisposable
 
     private static string? ReadersJson(IReadOnlyCollection<string>? readers) =>
         readers is null ? null : System.Text.Json.JsonSerializer.Serialize(readers.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray());
+
+    /// Schema 2: each chunk keeps its field token counts (from FTS5's docsize record) and each collection its totals,
+    /// the statistics of <see cref="LexicalSearch"/>. A file of schema 1 gets the columns, filled from the records
+    /// FTS5 already holds, and the totals, in the opening transaction.
+    /// </summary>
+    private static void MigrateToBm25Statistics(SqliteConnection connection, SqliteTransaction tx)
+    {
+        using var cmd = connection.CreateCommand();
+        cmd.Transaction = tx;
+        cmd.CommandText = "SELECT count(*) FROM pragma_table_info('chunks') WHERE name = 'len_text'";
+        if ((long)cmd.ExecuteScalar()! == 0)
+        {
+            cmd.CommandText =
+                "ALTER TABLE chunks ADD COLUMN len_text INTEGER NOT NULL DEFAULT 0;" +
+                "ALTER TABLE chunks ADD COLUMN len_heading INTEGER NOT NULL DEFAULT 0;" +
+                "ALTER TABLE chunks ADD COLUMN len_name INTEGER NOT NULL DEFAULT 0;";
+            cmd.ExecuteNonQuery();
+            var sizes = new List<(long Seq, FieldLengths Lengths)>();
+            cmd.CommandText = "SELECT c.seq, d.sz FROM chunks c JOIN chunks_fts_docsize d ON d.id = c.seq";
+            using (var reader = cmd.ExecuteReader())
+            {
+                while (reader.Read()) sizes.Add((reader.GetInt64(0), LexicalSearch.DecodeDocSize(reader.IsDBNull(1) ? null : (byte[])reader[1])));
+            }
+            using var update = connection.CreateCommand();
+            update.Transaction = tx;
+            update.CommandText = "UPDATE chunks SET len_text = $t, len_heading = $h, len_name = $n WHERE seq = $s";
+            var s = update.Parameters.Add("$s", SqliteType.Integer);
+            var t = update.Parameters.Add("$t", SqliteType.Integer);
+            var h = update.Parameters.Add("$h", SqliteType.Integer);
+            var n = update.Parameters.Add("$n", SqliteType.Integer);
+            foreach (var (seq, lengths) in sizes)
+            {
+                s.Value = seq;
+                t.Value = lengths.Text;
+                h.Value = lengths.Heading;
+                n.Value = lengths.Document;
+                update.ExecuteNonQuery();
+            }
+            cmd.CommandText =
+                "DELETE FROM collection_stats;" +
+                "INSERT INTO collection_stats(collection_id, chunks, len_text, len_heading, len_name) " +
+                "SELECT collection_id, count(*), sum(len_text), sum(len_heading), sum(len_name) FROM chunks GROUP BY collection_id;";
+            cmd.ExecuteNonQuery();
+        }
+        cmd.CommandText =
+            "DROP INDEX IF EXISTS ix_chunks_seq_collection;" +
+            "DROP INDEX IF EXISTS ix_chunks_seq_access;" +
+            "CREATE INDEX IF NOT EXISTS ix_chunks_seq_lengths ON chunks(seq, collection_id, len_text, len_heading, len_name, readers);" +
+            "INSERT INTO meta(key, value) VALUES ('schema_version', 2) ON CONFLICT(key) DO UPDATE SET value = max(value, 2);";
+        cmd.ExecuteNonQuery();
+    }
 
     private async Task<SqliteConnection> OpenAsync(CancellationToken ct)
     {
@@ -615,7 +725,7 @@ public sealed class EmbeddedChunkIndex : IChunkIndex, IDisposable
     }
 
     /// <summary>Adds one parameter per value and returns the placeholder list ("$c0, $c1, ...").</summary>
-    private static string InList<T>(SqliteCommand cmd, string prefix, IEnumerable<T> values)
+    internal static string InList<T>(SqliteCommand cmd, string prefix, IEnumerable<T> values)
     {
         var sb = new StringBuilder();
         var i = 0;
@@ -662,4 +772,14 @@ public sealed class EmbeddedChunkIndexOptions
 
     /// <summary>How many binary-code candidates a large dense search scores exactly.</summary>
     public int RescoreCandidates { get; set; } = 1_000;
+
+    /// <summary>The lexical ranking's parameters (<c>Index:Bm25</c>); null means the defaults.</summary>
+    public Bm25Options? Bm25 { get; set; }
+}
+
+/// <summary>A change to one collection's BM25 statistics within one write.</summary>
+internal readonly record struct CollectionStatsDelta(long Chunks, long Text, long Heading, long Document)
+{
+    public CollectionStatsDelta Add(int chunks, FieldLengths lengths, int sign) =>
+        new(Chunks + chunks, Text + sign * lengths.Text, Heading + sign * lengths.Heading, Document + sign * lengths.Document);
 }
