@@ -53,7 +53,10 @@ public static class CoreServiceCollectionExtensions
         if (configuration.GetValidated<IndexOptions>(IndexOptions.Section).Provider == IndexProvider.Qdrant)
             services.AddQdrantChunkIndex(configuration);
         else
+        {
+            services.AddOptions<Bm25Options>().Bind(configuration.GetSection(Bm25Options.Section));
             services.AddEmbeddedChunkIndex(sp => sp.GetRequiredService<IOptions<PrivateRagOptions>>().Value.Folder.IndexDatabase);
+        }
         services.AddRetrieval(configuration);
 
         services.AddSingleton<CollectionAccess>();

@@ -70,7 +70,9 @@ public sealed class HybridRetriever(
         }
         else
         {
-            ranked = RankFusion.Fuse(lexical, dense, o.RrfK);
+            ranked = o.Fusion == FusionMethod.Rrf
+                ? RankFusion.Fuse(lexical, dense, o.RrfK)
+                : RankFusion.FuseScores(lexical, dense, o.LexicalWeight, o.DenseWeight);
         }
         return RankFusion.RemoveNearDuplicates(ranked, top);
     }

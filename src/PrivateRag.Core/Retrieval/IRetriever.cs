@@ -15,8 +15,8 @@ public sealed record SearchRequest(string Query, IReadOnlyCollection<Guid> Colle
 
 /// <summary>
 /// One passage found. <see cref="Score"/> orders results and is only comparable within one search: for a hybrid
-/// search it is the reciprocal-rank-fusion score (sum of 1 / (RrfK + rank) over the retrievers that found the
-/// chunk); for a lexical-only search it is the BM25 score divided by the best BM25 score of this search (the
+/// search it is the fused score (<c>Retrieval:Fusion</c>: the weighted sum of the two lists' z-scores, or with Rrf the
+/// sum of 1 / (RrfK + rank) over the retrievers that found the chunk); for a lexical-only search it is the BM25 score divided by the best BM25 score of this search (the
 /// best hit is 1.0); when a reranker re-scored the results it is the reranker's score (0-1). <see cref="LexicalScore"/>
 /// is the raw BM25 score and <see cref="DenseScore"/> the cosine similarity, each null when that retriever did not
 /// return the chunk; <see cref="RerankScore"/> is null when no reranker ran.

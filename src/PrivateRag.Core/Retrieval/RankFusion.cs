@@ -2,7 +2,7 @@ using PrivateRag.Core.Indexing;
 
 namespace PrivateRag.Core.Retrieval;
 
-/// <summary>Reciprocal-rank fusion and near-duplicate removal, the pure parts of hybrid retrieval.</summary>
+/// <summary>Score fusion (reciprocal rank, or normalised scores) and near-duplicate removal, the pure parts of hybrid retrieval.</summary>
 public static class RankFusion
 {
     /// <summary>
@@ -45,6 +45,60 @@ public static class RankFusion
             entry.BestRank = Math.Min(entry.BestRank, rank);
             return entry;
         }
+    }
+
+    /// <summary>
+    /// Fuses by normalised scores: each list's scores become z-scores over that list ((s − mean) / standard deviation),
+    /// a chunk missing from a list gets that list's lowest z-score (it scored no better than the worst candidate
+    /// returned), and the fused score is <c>lexicalWeight · z_lexical + denseWeight · z_dense</c>. Unlike reciprocal
+    /// ranks this keeps how far ahead a hit is: a lexical hit with a rare exact term well above the rest is not
+    /// flattened to "rank 1" next to a dense rank 1 that barely leads. Ties: document name, ordinal, chunk id.
+    /// </summary>
+    public static IReadOnlyList<SearchResult> FuseScores(IReadOnlyList<ChunkHit> lexical, IReadOnlyList<ChunkHit> dense,
+        double lexicalWeight, double denseWeight)
+    {
+        ArgumentNullException.ThrowIfNull(lexical);
+        ArgumentNullException.ThrowIfNull(dense);
+        var lexicalZ = ZScores(lexical);
+        var denseZ = ZScores(dense);
+        var entries = new Dictionary<string, (IndexedChunk Chunk, double? Lexical, double? Dense, double? ZL, double? ZD)>(StringComparer.Ordinal);
+        for (var i = 0; i < lexical.Count; i++)
+        {
+            var id = lexical[i].Chunk.Id;
+            if (entries.ContainsKey(id)) continue;
+            entries[id] = (lexical[i].Chunk, lexical[i].Score, null, lexicalZ.Scores[i], null);
+        }
+        for (var i = 0; i < dense.Count; i++)
+        {
+            var id = dense[i].Chunk.Id;
+            if (entries.TryGetValue(id, out var e))
+            {
+                if (e.ZD is null) entries[id] = e with { Dense = dense[i].Score, ZD = denseZ.Scores[i] };
+                continue;
+            }
+            entries[id] = (dense[i].Chunk, null, dense[i].Score, null, denseZ.Scores[i]);
+        }
+        return entries.Values
+            .Select(e => new SearchResult(e.Chunk,
+                lexicalWeight * (e.ZL ?? lexicalZ.Floor) + denseWeight * (e.ZD ?? denseZ.Floor), e.Lexical, e.Dense))
+            .OrderByDescending(r => r.Score)
+            .ThenBy(r => r.Chunk.DocumentName, StringComparer.Ordinal)
+            .ThenBy(r => r.Chunk.Ordinal)
+            .ThenBy(r => r.Chunk.Id, StringComparer.Ordinal)
+            .ToList();
+    }
+
+    /// <summary>Each hit's z-score within its list, and the lowest one (0 for an empty or constant list).</summary>
+    private static (double[] Scores, double Floor) ZScores(IReadOnlyList<ChunkHit> hits)
+    {
+        var z = new double[hits.Count];
+        if (hits.Count == 0) return (z, 0);
+        var mean = hits.Average(h => h.Score);
+        var variance = hits.Sum(h => (h.Score - mean) * (h.Score - mean)) / hits.Count;
+        var sd = Math.Sqrt(variance);
+        if (!(sd > 1e-12)) return (z, 0);
+        for (var i = 0; i < hits.Count; i++) z[i] = (hits[i].Score - mean) / sd;
+        return (z, z.Min());
     }
 
     /// <summary>

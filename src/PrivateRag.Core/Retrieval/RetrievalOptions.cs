@@ -11,6 +11,18 @@ public sealed class RetrievalOptions
     [Range(1, 1000)]
     public int CandidatesPerRetriever { get; set; } = 50;
 
+    /// <summary>How lexical and dense results are combined (see <see cref="RankFusion"/>).</summary>
+    [EnumDataType(typeof(FusionMethod), ErrorMessage = "Retrieval:Fusion must be ZScore or Rrf.")]
+    public FusionMethod Fusion { get; set; } = FusionMethod.ZScore;
+
+    /// <summary>Weight of the lexical z-score in <see cref="FusionMethod.ZScore"/> fusion.</summary>
+    [Range(0.0, 100.0)]
+    public double LexicalWeight { get; set; } = 1.0;
+
+    /// <summary>Weight of the dense z-score in <see cref="FusionMethod.ZScore"/> fusion.</summary>
+    [Range(0.0, 100.0)]
+    public double DenseWeight { get; set; } = 1.0;
+
     /// <summary>The k of reciprocal-rank fusion: score = sum over retrievers of 1 / (k + rank).</summary>
     [Range(1, 10_000)]
     public int RrfK { get; set; } = 60;
@@ -32,4 +44,14 @@ public sealed class RetrievalOptions
     /// <summary>How many results a search returns when the request does not say.</summary>
     [Range(1, 200)]
     public int Top { get; set; } = 8;
+}
+
+/// <summary>How hybrid retrieval combines its two lists.</summary>
+public enum FusionMethod
+{
+    /// <summary>Weighted sum of each list's z-scores (<see cref="RankFusion.FuseScores"/>).</summary>
+    ZScore,
+
+    /// <summary>Reciprocal-rank fusion (<see cref="RankFusion.Fuse"/>).</summary>
+    Rrf,
 }
