@@ -30,4 +30,22 @@ public sealed class AdminAuditTests
             Assert.Contains(rows, r => r.TextContent.Contains("travel.txt", StringComparison.Ordinal));
         }, Wait);
     }
+
+    [Fact]
+    public async Task A_demoted_admins_open_audit_page_shows_nothing_more()
+    {
+        await using var ctx = new PrivateRagTestContext();
+        await ctx.Services.GetRequiredService<AccountService>().AddOrUpdateUserAsync("dana", "user", [], null);
+        var cut = ctx.Render<AdminAudit>();
+        cut.WaitForAssertion(() => Assert.NotEmpty(cut.FindAll("[data-testid=audit-row]")), Wait);
+
+        // The page stays open while its circuit's caller is now a plain user: each action asks again and is refused.
+        ctx.SignIn(ctx.User);
+        await cut.InvokeAsync(() => cut.Find("form").Submit());
+        cut.WaitForAssertion(() =>
+        {
+            Assert.NotNull(cut.Find("[data-testid=audit-error]"));
+            Assert.Empty(cut.FindAll("[data-testid=audit-row]"));
+        }, Wait);
+    }
 }

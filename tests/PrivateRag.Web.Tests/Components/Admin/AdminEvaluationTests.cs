@@ -141,4 +141,25 @@ public sealed class AdminEvaluationTests
         Assert.Empty(cut.FindAll("[data-testid=admin-evaluation]"));
         Assert.Empty(cut.FindAll("[data-testid=eval-set-row]"));
     }
+
+    [Fact]
+    public async Task A_demoted_admins_open_evaluation_page_cannot_delete_a_set()
+    {
+        await using var ctx = new PrivateRagTestContext();
+        var collection = await ctx.CreateCollectionAsync("Handbook");
+        await ctx.UploadTextAsync(collection, "travel.md", "# Travel\n\nHotels are reimbursed up to 220 euros per night in London.");
+        var sets = ctx.Services.GetRequiredService<QuestionSetService>();
+        await sets.ImportCsvAsync("Kept", collection, new MemoryStream(System.Text.Encoding.UTF8.GetBytes(Csv)), "questions.csv");
+        var cut = ctx.Render<AdminEvaluation>();
+        cut.WaitForAssertion(() => Assert.Single(cut.FindAll("[data-testid=eval-set-row]")), Wait);
+
+        // The page stays open while its circuit's caller is now a plain user: each action asks again and is refused.
+        ctx.SignIn(ctx.User);
+        await cut.InvokeAsync(() => cut.Find("[data-testid=eval-set-delete]").Click());
+        cut.WaitForAssertion(() => Assert.NotNull(cut.Find("[data-testid=eval-set-delete-confirm]")), Wait);
+        await cut.InvokeAsync(() => cut.Find("[data-testid=eval-set-delete-confirm]").Click());
+
+        cut.WaitForAssertion(() => Assert.NotNull(cut.Find("[data-testid=eval-error]")), Wait);
+        Assert.Single(await sets.ListAsync());
+    }
 }

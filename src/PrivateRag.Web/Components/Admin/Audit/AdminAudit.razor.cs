@@ -13,12 +13,25 @@ public partial class AdminAudit
     private string? _kind;
     private string? _user;
     private AuditPage? _page;
+    private string? _error;
 
     protected override Task OnInitializedAsync() => LoadAsync(1);
 
-    private async Task LoadAsync(int page) =>
-        _page = await Audit.QueryAsync(new AuditQuery(
-            string.IsNullOrEmpty(_kind) ? null : _kind,
-            string.IsNullOrWhiteSpace(_user) ? null : _user.Trim(),
-            Page: page, PageSize: PageSize), await CurrentUser.RequireAsync());
+    /// <summary>Each load asks who the caller is now; the audit log itself refuses a caller who is no longer an admin.</summary>
+    private async Task LoadAsync(int page)
+    {
+        try
+        {
+            _error = null;
+            _page = await Audit.QueryAsync(new AuditQuery(
+                string.IsNullOrEmpty(_kind) ? null : _kind,
+                string.IsNullOrWhiteSpace(_user) ? null : _user.Trim(),
+                Page: page, PageSize: PageSize), await CurrentUser.RequireAsync());
+        }
+        catch (Exception e) when (PrivateRag.Web.Components.Shared.UserMessages.IsExpected(e))
+        {
+            _page = null;
+            _error = e.Message;
+        }
+    }
 }

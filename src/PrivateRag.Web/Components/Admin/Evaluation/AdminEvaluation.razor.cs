@@ -57,6 +57,7 @@ public partial class AdminEvaluation : IDisposable
     /// <summary>Opens a set: its runs, and for a set made from feedback its questions to label.</summary>
     private async Task SelectAsync(Guid setId)
     {
+        if (!await Guarded(() => Task.CompletedTask, "Checking the caller failed")) return;
         _run = null;
         _opened++; // the run choices and typed labels start again
         _selected = await Sets.GetAsync(setId, _disposed.Token);
@@ -219,6 +220,7 @@ public partial class AdminEvaluation : IDisposable
     {
         try
         {
+            await RequireAdminAsync();
             await work();
             return true;
         }
@@ -228,6 +230,16 @@ public partial class AdminEvaluation : IDisposable
             _error = UserMessages.For(e);
             return false;
         }
+    }
+
+    /// <summary>
+    /// The question-set and run services take no caller, so the page checks the role itself before every action (not
+    /// only the page's attribute when it opened): a demoted admin's open page changes nothing.
+    /// </summary>
+    private async Task RequireAdminAsync()
+    {
+        if (!(await CurrentUser.RequireAsync(_disposed.Token)).IsAdmin)
+            throw new PrivateRag.Core.ForbiddenException("Evaluation is for administrators.");
     }
 
     /// <summary>
