@@ -15,7 +15,10 @@ public static class ChatApi
     public sealed record ErrorDto(string Message);
 
     public static RouteHandlerBuilder MapChatApi(this IEndpointRouteBuilder routes) =>
-        routes.MapPost("/api/chat", ChatAsync).RequireAuthorization().WithTags("Chat");
+        routes.MapPost("/api/chat", ChatAsync).RequireAuthorization().WithTags("Chat")
+            .Produces<ChatAnswerDto>(StatusCodes.Status200OK, "application/json")
+            .Produces<DeltaDto>(StatusCodes.Status200OK, "text/event-stream")
+            .ProducesProblem(StatusCodes.Status404NotFound);
 
     /// <summary>Server-sent events by default; one JSON object when the client asks for <c>application/json</c>.</summary>
     private static async Task<IResult> ChatAsync(ChatDto body, HttpContext http, ChatService chat, ILoggerFactory logs)

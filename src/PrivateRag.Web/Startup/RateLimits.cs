@@ -14,16 +14,16 @@ public sealed class RateLimitOptions
 
     public bool Enabled { get; set; } = true;
 
-    /// <summary>Any <c>/api</c> call not counted below.</summary>
+    /// <summary>Any <c>/api</c>, <c>/v1</c> or <c>/mcp</c> call not counted below.</summary>
     [Range(1, 1_000_000)] public int RequestsPerMinute { get; set; } = 600;
 
-    /// <summary><c>POST /api/chat</c>: each question runs retrieval and, with a model, generation.</summary>
+    /// <summary><c>POST /api/chat</c>, <c>POST /v1/chat/completions</c>, the MCP <c>ask</c> tool and the UI: each question runs retrieval and, with a model, generation.</summary>
     [Range(1, 100_000)] public int ChatPerMinute { get; set; } = 30;
 
     /// <summary><c>POST /api/collections/{id}/documents</c>.</summary>
     [Range(1, 100_000)] public int UploadsPerMinute { get; set; } = 30;
 
-    /// <summary><c>POST /api/search</c>.</summary>
+    /// <summary><c>POST /api/search</c> and the MCP <c>search</c> tool.</summary>
     [Range(1, 100_000)] public int SearchPerMinute { get; set; } = 120;
 
     /// <summary>

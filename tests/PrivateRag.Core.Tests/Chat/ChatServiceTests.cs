@@ -72,6 +72,32 @@ public sealed class ChatServiceTests
     }
 
     [Fact]
+    public async Task History_the_client_sends_is_the_conversation_a_follow_up_is_condensed_with()
+    {
+        var chat = new ScriptedChatClient(_ => "Parking is free for employees [1].");
+        await using var host = await CoreTestHost.StartAsync(chat);
+        await SeedAsync(host);
+        ChatTurn[] history = [new(true, "When does the office open in the morning?"), new(false, "At eight [1].")];
+        var answer = await host.Get<ChatService>().AskAsync(new ChatRequest("and parking?", History: history), CoreTestHost.User("bob"));
+        Assert.Contains("Parking is free", answer.Answer);
+        // The first prompt condenses the follow-up and carries the turns the client sent.
+        Assert.Contains(chat.Prompts.First(), m => m.Text?.Contains("When does the office open", StringComparison.Ordinal) == true);
+    }
+
+    [Fact]
+    public async Task Without_a_model_a_short_follow_up_is_searched_with_the_previous_question_the_client_sent()
+    {
+        await using var host = await CoreTestHost.StartAsync();
+        await SeedAsync(host);
+        ChatTurn[] history = [new(true, "How many days of paid vacation do employees get?"), new(false, "Thirty [1].")];
+        var alone = await host.Get<ChatService>().AskAsync(new ChatRequest("how many exactly?"), CoreTestHost.User("bob"));
+        Assert.DoesNotContain(alone.Citations, c => c.Cited);
+        var answer = await host.Get<ChatService>().AskAsync(new ChatRequest("how many exactly?", History: history), CoreTestHost.User("bob"));
+        Assert.False(answer.NotFound);
+        Assert.Contains(answer.Citations, c => c.Cited && c.DocumentName == "handbook.pdf" && c.Page == 3);
+    }
+
+    [Fact]
     public async Task The_generated_answer_streams_and_its_markers_map_to_numbered_sources()
     {
         var chat = new ScriptedChatClient(_ => "Employees get thirty days of vacation [1]. Parking is free [2]. Also see [9].");
