@@ -140,7 +140,7 @@ public sealed class IngestionPipeline(
             : null;
         var chunks = drafts.Select((d, i) => new IndexedChunk(
             IndexedChunk.MakeId(document.Id, d.Ordinal), document.Id, document.CollectionId, document.Name, d.Ordinal,
-            d.PageStart, d.PageEnd, d.HeadingPath, d.CharStart, d.CharEnd, d.Text, vectors?[i], context)).ToList();
+            d.PageStart, d.PageEnd, d.HeadingPath, d.CharStart, d.CharEnd, d.Text, vectors?[i], context, d.Layout)).ToList();
         await index.ReplaceDocumentAsync(document.Id, chunks, ct);
         RecordStage("index", stage);
         return (extracted.PageCount, chunks.Count);

@@ -25,7 +25,7 @@ public sealed partial record SourceContext(
     /// </summary>
     public static async Task<SourceContext?> LoadAsync(
         DocumentService documents, IChunkIndex index, AccessContext who, Guid documentId, string? chunkId,
-        int charStart, int charEnd, string? snippet, CancellationToken ct = default)
+        int charStart, int charEnd, string? snippet, CancellationToken ct = default, int? citedAt = null)
     {
         if (await documents.FindReadableAsync(documentId, who, ct) is not { } document) return null;
         var chunks = await index.GetDocumentChunksAsync(documentId, IndexFilter.For(document.CollectionId), ct);
@@ -66,8 +66,10 @@ public sealed partial record SourceContext(
         // Narrow to the quoted snippet when it is found inside the cited range.
         if (Narrow(merged, start, stop, snippet) is { } narrowed) (start, stop) = narrowed;
 
+        // The page of the cited words (the citation's span when it has one), not the chunk's first page.
+        var page = cited.PageAt((citedAt ?? start + citedOrigin) - cited.CharStart);
         return new SourceContext(
-            document, ForDisplay(merged[..start]), ForDisplay(merged[start..stop]), ForDisplay(merged[stop..]), cited.PageStart, cited.PageEnd, cited.HeadingPath,
+            document, ForDisplay(merged[..start]), ForDisplay(merged[start..stop]), ForDisplay(merged[stop..]), page, cited.PageEnd, cited.HeadingPath,
             MoreBefore: first > 0, MoreAfter: last < chunks.Count - 1);
     }
 

@@ -46,7 +46,7 @@ public partial class SourcePanel
         {
             var who = await CurrentUser.RequireAsync();
             _context = await SourceContext.LoadAsync(Documents, Index, who, Citation.DocumentId, Citation.ChunkId,
-                Citation.CharStart, Citation.CharEnd, Citation.Snippet);
+                Citation.CharStart, Citation.CharEnd, Citation.Snippet, citedAt: Citation.SpanStart);
             _unavailable = _context is null;
         }
         catch (Exception e) when (e is not OperationCanceledException)
