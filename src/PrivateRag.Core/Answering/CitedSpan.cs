@@ -30,12 +30,8 @@ public static partial class CitedSpan
         if (wanted.Count == 0) return null;
         (int Start, int End)? best = null;
         var bestScore = 0.0;
-        var start = 0;
-        foreach (var end in Ends(text))
+        foreach (var (s, e) in Spans(text))
         {
-            var (s, e) = Trim(text, start, end);
-            start = end;
-            if (e <= s) continue;
             var terms = Terms(text[s..e]).ToList();
             if (terms.Count == 0) continue;
             var shared = terms.Distinct().Count(wanted.Contains);
@@ -49,6 +45,19 @@ public static partial class CitedSpan
             }
         }
         return best;
+    }
+
+    /// <summary>The spans a citation can point at: the sentences and lines of <paramref name="text"/>, trimmed, in order.</summary>
+    public static IEnumerable<(int Start, int End)> Spans(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var start = 0;
+        foreach (var end in Ends(text))
+        {
+            var (s, e) = Trim(text, start, end);
+            start = end;
+            if (e > s) yield return (s, e);
+        }
     }
 
     /// <summary>The page of the part of <paramref name="chunk"/> that <paramref name="claim"/> is about (its first page when no part matches).</summary>
