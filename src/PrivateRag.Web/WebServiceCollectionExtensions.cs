@@ -1,4 +1,5 @@
 using PrivateRag.Web.Auth;
+using PrivateRag.Web.PageImages;
 using PrivateRag.Web.Startup;
 
 namespace PrivateRag.Web;
@@ -19,7 +20,8 @@ public static class WebServiceCollectionExtensions
             .AddPrivateRagAuthentication(builder.Configuration)
             .AddPrivateRagHardening()
             .AddPrivateRagUi()
-            .AddPrivateRagBackgroundWork();
+            .AddPrivateRagBackgroundWork()
+            .AddPageImages(builder.Configuration);
         return builder;
     }
 
