@@ -73,15 +73,21 @@ public static partial class CitedSpan
         if (string.IsNullOrEmpty(answer)) return null;
         var parts = new List<string>();
         var start = 0;
+        var previous = "";
         foreach (var end in Ends(answer))
         {
             var sentence = answer[start..end];
             start = end;
+            var words = Marker().Replace(sentence, " ");
             var cites = Marker().Matches(sentence).Any(m => m.Groups[1].Value.Split(',')
                 .Any(p => int.TryParse(p.Trim(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var k) && k == n));
-            if (cites) parts.Add(Marker().Replace(sentence, " "));
+            // "... 47 newton metres. [1]": a marker standing after the full stop cites the sentence before it.
+            var bare = !Word().IsMatch(words);
+            if (cites) parts.Add(bare ? previous : words);
+            if (!bare) previous = words;
         }
-        return parts.Count == 0 ? null : string.Join(" ", parts);
+        var claim = string.Join(" ", parts);
+        return Word().IsMatch(claim) ? claim : null;
     }
 
     private static IEnumerable<int> Ends(string text)

@@ -63,3 +63,23 @@ public sealed class ChunkLayoutTests
         Assert.Equal(height, r.Height, 3);
     }
 }
+
+public sealed class CitedSpanTests
+{
+    [Theory]
+    [InlineData("- The flange bolts are tightened to 47 newton metres. [1]\n- Seals are checked. [2]", 1, "The flange bolts")]
+    [InlineData("The bolts take 47 newton metres [1]. Seals are checked every six months [2].", 2, "Seals are checked")]
+    public void The_claim_of_a_source_is_the_sentence_citing_it(string answer, int n, string expected)
+    {
+        Assert.Contains(expected, PrivateRag.Core.Answering.CitedSpan.ClaimFor(answer, n), StringComparison.Ordinal);
+        Assert.Null(PrivateRag.Core.Answering.CitedSpan.ClaimFor(answer, 3));
+    }
+
+    [Fact]
+    public void The_cited_span_is_the_passage_sentence_sharing_most_words_with_the_claim()
+    {
+        const string passage = "Check the seals every six months. The flange bolts are tightened to 47 newton metres. Replace the gasket.";
+        var span = PrivateRag.Core.Answering.CitedSpan.Find(passage, "bolts tightened to 47 newton metres")!.Value;
+        Assert.Equal("The flange bolts are tightened to 47 newton metres.", passage[span.Start..span.End]);
+    }
+}
