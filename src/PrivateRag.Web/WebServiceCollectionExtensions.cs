@@ -1,6 +1,7 @@
 using PrivateRag.Web.Agents;
 using PrivateRag.Web.Api;
 using PrivateRag.Web.Auth;
+using PrivateRag.Web.PageImages;
 using PrivateRag.Web.Startup;
 
 namespace PrivateRag.Web;
@@ -23,7 +24,8 @@ public static class WebServiceCollectionExtensions
             .AddPrivateRagUi()
             .AddPrivateRagBackgroundWork()
             .AddPrivateRagMcp()
-            .AddPrivateRagApiReference();
+            .AddPrivateRagApiReference()
+            .AddPageImages(builder.Configuration);
         return builder;
     }
 

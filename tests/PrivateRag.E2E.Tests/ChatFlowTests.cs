@@ -77,7 +77,7 @@ public sealed class ChatFlowTests(AppUnderTest app, Browser browser)
         var panel = page.GetByTestId("source-panel");
         await Expect(panel).ToBeVisibleAsync();
         await Expect(panel).ToContainTextAsync(expected);
-        await Expect(panel.GetByTestId("source-highlight")).ToBeVisibleAsync();
+        await Expect(panel.GetByTestId("source-highlight").First).ToBeVisibleAsync();
         await Pages.ShotAsync(page, "03-source-viewer");
 
         // The link opens the original in the browser, at the cited page for a PDF; unknown documents are not found.

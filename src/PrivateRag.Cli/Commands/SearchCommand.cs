@@ -6,7 +6,7 @@ namespace PrivateRag.Cli.Commands;
 
 public static class SearchCommand
 {
-    public sealed record Hit(string ChunkId, Guid DocumentId, string DocumentName, int Page, double Score, string Text);
+    public sealed record Hit(string ChunkId, Guid DocumentId, string DocumentName, int Page, int PageEnd, double Score, string Text);
     public sealed record SearchJson(IReadOnlyList<Hit> Results);
 
     public static Command Create()
@@ -20,7 +20,8 @@ public static class SearchCommand
             var target = await CollectionResolver.RequireAsync(services, parse.GetValue(collection)!, ct);
             var results = await services.GetRequiredService<IRetriever>()
                 .SearchAsync(new SearchRequest(parse.GetValue(query)!, [target.Id], Math.Clamp(parse.GetValue(top), 1, 1000)), ct);
-            var hits = results.Select(r => new Hit(r.Chunk.Id, r.Chunk.DocumentId, r.Chunk.DocumentName, r.Chunk.PageStart, r.Score, r.Chunk.Text)).ToList();
+            var hits = results.Select(r => new Hit(r.Chunk.Id, r.Chunk.DocumentId, r.Chunk.DocumentName,
+                PrivateRag.Core.Answering.CitedSpan.PageFor(r.Chunk, parse.GetValue(query)), r.Chunk.PageEnd, r.Score, r.Chunk.Text)).ToList();
             if (parse.GetValue(GlobalOptions.Json))
             {
                 CliOutput.WriteJson(new SearchJson(hits));

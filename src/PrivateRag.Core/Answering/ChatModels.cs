@@ -18,7 +18,8 @@ public sealed record ChatTurn(bool FromUser, string Text);
 /// </summary>
 public sealed record Citation(
     int N, Guid DocumentId, string DocumentName, Guid CollectionId, int Page, int PageEnd, string? Heading,
-    string Snippet, string ChunkId, int CharStart, int CharEnd, double Score, bool Cited = true, bool Verified = true);
+    string Snippet, string ChunkId, int CharStart, int CharEnd, double Score, bool Cited = true, bool Verified = true,
+    int? SpanStart = null, int? SpanEnd = null);
 
 /// <summary>What an answer stream emits, in order: <see cref="Started"/>, deltas, <see cref="Citations"/>, <see cref="Done"/>.</summary>
 public abstract record ChatEvent

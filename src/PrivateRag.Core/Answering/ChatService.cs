@@ -123,7 +123,7 @@ public sealed class ChatService(
             answer = nearest.Count == 0 ? NotFoundAnswer : BelowThresholdAnswer;
             RecordFirstText(ref firstTokenMs, started);
             yield return new ChatEvent.Delta(answer);
-            yield return new ChatEvent.Citations(nearest.Select(s => s.ToCitation(cited: false, verified: false)).ToList());
+            yield return new ChatEvent.Citations(nearest.Select(s => s.ToCitation(cited: false, verified: false, claim: question)).ToList());
             var notFoundId = await SaveTurnAsync(conversation.Id, question, answer, [], mode, Finish(started, firstTokenMs, mode, notFound: true), ct);
             yield return new ChatEvent.Done(conversation.Id, notFoundId, answer, mode, NotFound: true);
             yield break;
@@ -162,7 +162,7 @@ public sealed class ChatService(
         var cited = CitationMarkers.Find(answer);
         // Extractive answers quote their sources, so they are verified by construction.
         var verified = kernel is null ? sources.Select(s => s.N).ToHashSet() : CitationVerifier.VerifiedSources(answer, sources);
-        var citations = sources.Select(s => s.ToCitation(cited.Contains(s.N), verified.Contains(s.N))).ToList();
+        var citations = sources.Select(s => s.ToCitation(cited.Contains(s.N), verified.Contains(s.N), CitedSpan.ClaimFor(answer, s.N) ?? question)).ToList();
         // An answer that cites nothing still shows what it was based on, marked as not cited.
         var shown = cited.Count > 0 ? citations.Where(c => c.Cited).ToList() : citations;
         yield return new ChatEvent.Citations(shown);

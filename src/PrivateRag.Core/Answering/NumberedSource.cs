@@ -16,11 +16,18 @@ public sealed record NumberedSource(int N, SearchResult Result)
         }
     }
 
-    public Citation ToCitation(bool cited, bool verified, string? snippet = null)
+    /// <summary>
+    /// The citation of this source for <paramref name="claim"/> (the answer's sentences citing it, or the question):
+    /// the passage's sentence that claim is about is the cited span, and its page is the page cited.
+    /// </summary>
+    public Citation ToCitation(bool cited, bool verified, string? claim = null, string? snippet = null)
     {
         var c = Result.Chunk;
-        return new Citation(N, c.DocumentId, c.DocumentName, c.CollectionId, c.PageStart, c.PageEnd, c.HeadingPath,
-            snippet ?? Snippets.Shorten(c.Text, 400), c.Id, c.CharStart, c.CharEnd, Result.Score, cited, verified);
+        var span = CitedSpan.Find(c.Text, claim);
+        var page = span is { } s ? c.PageAt(s.Start) : c.PageStart;
+        return new Citation(N, c.DocumentId, c.DocumentName, c.CollectionId, page, c.PageEnd, c.HeadingPath,
+            snippet ?? Snippets.Shorten(c.Text, 400), c.Id, c.CharStart, c.CharEnd, Result.Score, cited, verified,
+            span is { } a ? c.CharStart + a.Start : null, span is { } b ? c.CharStart + b.End : null);
     }
 
     /// <summary>

@@ -55,6 +55,8 @@ public sealed record IndexFilter(IReadOnlyCollection<Guid> CollectionIds, IReadO
 /// is what the document says about itself (its title, the opening of its first page): indexed for lexical search with
 /// the document name so a passage that never names its company or subject is still found by it; not returned on reads.
 /// <see cref="Readers"/>: the document's narrowed readers (reader tokens), null when it keeps its collection's access.
+/// <see cref="Layout"/> says where each page starts in the text and, for PDF pages with a text layer, where its words
+/// are on the page; stored and returned with the chunk (null for chunks indexed before it existed).
 /// </summary>
 public sealed record IndexedChunk(
     string Id,
@@ -70,8 +72,16 @@ public sealed record IndexedChunk(
     string Text,
     float[]? Vector = null,
     string? DocumentContext = null,
-    IReadOnlyList<string>? Readers = null)
+    IReadOnlyList<string>? Readers = null,
+    ChunkLayout? Layout = null)
 {
+    /// <summary>
+    /// The page the chunk's character at <paramref name="offset"/> (relative to <see cref="Text"/>) is on: a chunk spanning
+    /// several pages cites the page of the words actually cited, not its first page.
+    /// </summary>
+    public int PageAt(int offset) =>
+        Math.Clamp(Layout?.PageAt(Math.Clamp(offset, 0, Math.Max(0, Text.Length - 1))) ?? PageStart, PageStart, Math.Max(PageStart, PageEnd));
+
     /// <summary>Deterministic id: a re-run of the same document overwrites instead of duplicating.</summary>
     public static string MakeId(Guid documentId, int ordinal) => $"{documentId:N}-{ordinal:D5}";
 }

@@ -1,3 +1,4 @@
+using PrivateRag.Core.Indexing;
 using PrivateRag.Core.Text;
 using PrivateRag.Ingest.Readers;
 
@@ -64,7 +65,39 @@ public sealed class DocumentChunker
             }
         }
         builder.Finish();
-        return builder.Chunks;
+        return [.. builder.Chunks.Select(c => WithWords(c, document, full))];
+    }
+
+    /// <summary>Adds the geometry of the words inside the chunk (from blocks that carry it), offsets made chunk-relative.</summary>
+    private static ChunkDraft WithWords(ChunkDraft chunk, ExtractedDocument document, ExtractedDocumentText full)
+    {
+        var words = new List<WordBox>();
+        var starts = full.BlockStarts;
+        // First block that could overlap: the last one starting at or before the chunk.
+        var lo = 0;
+        var hi = starts.Count - 1;
+        while (lo < hi)
+        {
+            var mid = (lo + hi + 1) / 2;
+            if (starts[mid] <= chunk.CharStart) lo = mid; else hi = mid - 1;
+        }
+        for (var b = lo; b < starts.Count && starts[b] < chunk.CharEnd; b++)
+        {
+            var block = document.Blocks[b];
+            if (block.Geometry is not { } g) continue;
+            var rotation = ((g.Rotation % 360) + 360) % 360 / 90 * 90;
+            for (var i = 0; i < g.Count; i++)
+            {
+                var start = starts[b] + g.Offsets[2 * i];
+                var end = starts[b] + g.Offsets[2 * i + 1];
+                if (start < chunk.CharStart || end > chunk.CharEnd) continue;
+                words.Add(new WordBox(start - chunk.CharStart, end - chunk.CharStart, Math.Max(1, block.Page), rotation,
+                    g.Boxes[4 * i], g.Boxes[4 * i + 1], g.Boxes[4 * i + 2], g.Boxes[4 * i + 3]));
+            }
+        }
+        if (words.Count == 0) return chunk;
+        words.Sort((a, b) => a.Start != b.Start ? a.Start.CompareTo(b.Start) : a.End.CompareTo(b.End));
+        return chunk with { Layout = new ChunkLayout(chunk.Layout?.Pages ?? [new PageStart(0, chunk.PageStart)], words) };
     }
 
     /// <summary>The block as sentence-sized units (table rows for tables), each within the target budget.</summary>
@@ -176,6 +209,12 @@ public sealed class DocumentChunker
             if (_current.Count == 0) return;
             var start = _current[0].Start;
             var end = _current[^1].End;
+            // Where each page starts inside the chunk, so a citation of any part of it names that part's own page.
+            var pages = new List<PageStart>();
+            foreach (var unit in _current)
+            {
+                if (pages.Count == 0 || pages[^1].Page != unit.Page) pages.Add(new PageStart(pages.Count == 0 ? 0 : unit.Start - start, unit.Page));
+            }
             Chunks.Add(new ChunkDraft(
                 Chunks.Count,
                 text[start..end],
@@ -183,7 +222,8 @@ public sealed class DocumentChunker
                 _current.Max(u => u.Page),
                 _current[^1].Path,
                 start,
-                end));
+                end,
+                new ChunkLayout(pages, [])));
 
             var carried = new List<Unit>();
             if (carryOverlap && overlap > 0)

@@ -141,7 +141,7 @@ public sealed class IngestionPipeline(
         var readers = await ReadersAsync(document.Id, ct);
         var chunks = drafts.Select((d, i) => new IndexedChunk(
             IndexedChunk.MakeId(document.Id, d.Ordinal), document.Id, document.CollectionId, document.Name, d.Ordinal,
-            d.PageStart, d.PageEnd, d.HeadingPath, d.CharStart, d.CharEnd, d.Text, vectors?[i], context, readers)).ToList();
+            d.PageStart, d.PageEnd, d.HeadingPath, d.CharStart, d.CharEnd, d.Text, vectors?[i], context, readers, d.Layout)).ToList();
         await index.ReplaceDocumentAsync(document.Id, chunks, ct);
         // The document's access may have changed while it was read and embedded: the chunks get the readers the
         // store holds now (a change that commits after this read also sets the index itself).

@@ -20,7 +20,7 @@ internal sealed class BlockCollector(ReadLimits limits, string format)
     public long Characters => _chars;
 
     /// <summary>Adds the block when its text is not empty (text must already be normalized).</summary>
-    public void Add(int page, BlockKind kind, string text, int headingLevel = 0)
+    public void Add(int page, BlockKind kind, string text, int headingLevel = 0, BlockGeometry? geometry = null)
     {
         if (string.IsNullOrWhiteSpace(text)) return;
         _chars += text.Length;
@@ -31,7 +31,7 @@ internal sealed class BlockCollector(ReadLimits limits, string format)
         }
         if (kind != BlockKind.Heading) headingLevel = 0;
         else headingLevel = Math.Clamp(headingLevel, 1, 6);
-        _blocks.Add(new ExtractedBlock(page, kind, text, headingLevel));
+        _blocks.Add(new ExtractedBlock(page, kind, text, headingLevel, geometry));
     }
 
     /// <summary>Rejects as too large before reading when the input alone exceeds the character limit.</summary>

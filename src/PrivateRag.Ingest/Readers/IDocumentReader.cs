@@ -39,7 +39,29 @@ public enum BlockKind { Paragraph, Heading, ListItem, Table }
 /// <summary>
 /// One block of text in reading order. Page is 1-based (for formats without pages, 1).
 /// HeadingLevel 1..6 for headings, else 0. Table blocks hold one row per line, cells separated by " | ".
+/// <see cref="Geometry"/> (PDF pages with a text layer) says where the block's words are on its page.
 /// </summary>
-public sealed record ExtractedBlock(int Page, BlockKind Kind, string Text, int HeadingLevel = 0);
+public sealed record ExtractedBlock(int Page, BlockKind Kind, string Text, int HeadingLevel = 0, BlockGeometry? Geometry = null);
+
+/// <summary>
+/// Where a block's words are on its page: word i is characters [Offsets[2i], Offsets[2i+1]) of the block's text and
+/// lies in Boxes[4i..4i+3] = x0, y0, x1, y1 as 1/65535 of the page's crop box in the PDF's unrotated user space (y up).
+/// <see cref="Rotation"/> is the page's /Rotate. Flat arrays keep the extraction child's JSON small.
+/// </summary>
+public sealed class BlockGeometry(int rotation, int[] offsets, ushort[] boxes) : IEquatable<BlockGeometry>
+{
+    public int Rotation { get; } = rotation;
+    public int[] Offsets { get; } = offsets;
+    public ushort[] Boxes { get; } = boxes;
+
+    public int Count => Offsets.Length / 2;
+
+    public bool Equals(BlockGeometry? other) => other is not null && Rotation == other.Rotation
+        && Offsets.AsSpan().SequenceEqual(other.Offsets) && Boxes.AsSpan().SequenceEqual(other.Boxes);
+
+    public override bool Equals(object? obj) => Equals(obj as BlockGeometry);
+
+    public override int GetHashCode() => HashCode.Combine(Rotation, Offsets.Length, Boxes.Length);
+}
 
 public sealed record ExtractedDocument(IReadOnlyList<ExtractedBlock> Blocks, int PageCount, string? Title = null);

@@ -26,7 +26,7 @@ internal static class PdfLineLayout
     private static readonly string[] LeadingSymbols = ["$", "€", "£", "¥", "(", "$(", "US$"];
     private static readonly string[] TrailingSymbols = [")", "%", ")%", "%)", "*"];
 
-    public sealed record Block(bool IsTable, string Text, double FontSize, int Lines, int Characters);
+    public sealed record Block(bool IsTable, string Text, double FontSize, int Lines, int Characters, IReadOnlyList<Word> Words);
 
     /// <summary>Blocks in reading order, or null when the page has columns and needs the column-aware segmenter.</summary>
     public static IReadOnlyList<Block>? TryRead(IReadOnlyList<Word> words)
@@ -291,7 +291,7 @@ internal static class PdfLineLayout
     {
         var span = lines.GetRange(start, end - start);
         var text = TextNormalizer.Inline(string.Join("\n", span.Select(l => string.Join(" ", l.Words.Select(w => w.Text)))));
-        return new Block(false, text, BlockSize(span), span.Count, span.Sum(l => l.Characters));
+        return new Block(false, text, BlockSize(span), span.Count, span.Sum(l => l.Characters), [.. span.SelectMany(l => l.Words).Select(w => w.Word)]);
     }
 
     private static Block Table(List<Line> lines, int start, int end)
@@ -305,7 +305,8 @@ internal static class PdfLineLayout
             if (row.Length > 0) rows.Add(row);
         }
 
-        return new Block(true, string.Join("\n", rows), BlockSize(span), span.Count, span.Sum(l => l.Characters));
+        return new Block(true, string.Join("\n", rows), BlockSize(span), span.Count, span.Sum(l => l.Characters),
+            [.. span.SelectMany(l => l.Cells.SelectMany(c => c)).Select(w => w.Word)]);
     }
 
     /// <summary>"$ | 1,234" reads as "$ 1,234" and "(12 | )" as "(12)": currency signs and closing marks set apart in their own cell.</summary>

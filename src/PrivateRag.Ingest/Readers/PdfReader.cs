@@ -121,7 +121,9 @@ public sealed class PdfReader(PdfOcr? ocr = null) : IDocumentReader
                 {
                     chars += block.Text.Length;
                     BlockCollector.CheckInputLength(chars, limits, Format);
-                    raw.Add(block with { Text = ArabicPresentationForms.ToLogical(block.Text) });
+                    var text = ArabicPresentationForms.ToLogical(block.Text);
+                    // Where the words of the final text are on the page, so a citation can be marked on the page image.
+                    raw.Add(block with { Text = text, Geometry = PdfWordGeometry.Align(text, block.Words, page), Words = null });
                 }
             }
             catch (Exception ex) when (IsParserFailure(ex))
@@ -138,7 +140,7 @@ public sealed class PdfReader(PdfOcr? ocr = null) : IDocumentReader
         {
             chars += text.Length;
             BlockCollector.CheckInputLength(chars, limits, Format);
-            raw.Add(new RawBlock(page, text, 0, 1, text.Length, IsTable: false));
+            raw.Add(new RawBlock(page, text, 0, 1, text.Length, IsTable: false, Words: null));
         }
 
         if (raw.Count == 0)
@@ -157,12 +159,12 @@ public sealed class PdfReader(PdfOcr? ocr = null) : IDocumentReader
         {
             if (block.IsTable)
             {
-                collector.Add(block.Page, BlockKind.Table, block.Text);
+                collector.Add(block.Page, BlockKind.Table, block.Text, geometry: block.Geometry);
                 continue;
             }
 
             var level = HeadingLevel(block, body);
-            collector.Add(block.Page, level > 0 ? BlockKind.Heading : BlockKind.Paragraph, block.Text, level);
+            collector.Add(block.Page, level > 0 ? BlockKind.Heading : BlockKind.Paragraph, block.Text, level, block.Geometry);
         }
         return new ExtractedDocument(collector.Blocks, pageCount, title);
     }
@@ -180,7 +182,7 @@ public sealed class PdfReader(PdfOcr? ocr = null) : IDocumentReader
         {
             foreach (var block in simple)
             {
-                if (block.Text.Length > 0) yield return new RawBlock(number, block.Text, block.FontSize, block.Lines, block.Characters, block.IsTable);
+                if (block.Text.Length > 0) yield return new RawBlock(number, block.Text, block.FontSize, block.Lines, block.Characters, block.IsTable, block.Words);
             }
             yield break;
         }
@@ -194,7 +196,7 @@ public sealed class PdfReader(PdfOcr? ocr = null) : IDocumentReader
             var letters = block.TextLines.SelectMany(l => l.Words).SelectMany(w => w.Letters)
                 .Where(l => !string.IsNullOrWhiteSpace(l.Value)).ToList();
             var size = letters.Count == 0 ? 0 : Median(letters.Select(l => l.PointSize > 0 ? l.PointSize : l.BoundingBox.Height));
-            yield return new RawBlock(number, text, size, block.TextLines.Count, letters.Count, IsTable: false);
+            yield return new RawBlock(number, text, size, block.TextLines.Count, letters.Count, IsTable: false, [.. block.TextLines.SelectMany(l => l.Words)]);
         }
     }
 
@@ -253,5 +255,8 @@ public sealed class PdfReader(PdfOcr? ocr = null) : IDocumentReader
             $"The PDF could not be read ({ex.GetType().Name}): {ex.Message}"),
     };
 
-    private sealed record RawBlock(int Page, string Text, double FontSize, int Lines, int Characters, bool IsTable);
+    private sealed record RawBlock(int Page, string Text, double FontSize, int Lines, int Characters, bool IsTable, IReadOnlyList<Word>? Words)
+    {
+        public BlockGeometry? Geometry { get; init; }
+    }
 }

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using PrivateRag.Core;
 using PrivateRag.Core.Access;
+using PrivateRag.Core.Answering;
 using PrivateRag.Core.Audit;
 using PrivateRag.Core.Collections;
 using PrivateRag.Core.Documents;
@@ -30,7 +31,7 @@ public static class SearchApi
         var results = scope.CollectionIds.Count == 0 ? [] : await retriever.SearchAsync(new SearchRequest(query, scope, top), http.RequestAborted);
         return TypedResults.Ok(new SearchResultsDto(
             results.Select(r => new SearchHitDto(r.Chunk.Id, r.Chunk.DocumentId, r.Chunk.DocumentName, r.Chunk.CollectionId,
-                r.Chunk.PageStart, r.Chunk.PageEnd, r.Chunk.HeadingPath, r.Score, r.Chunk.Text)).ToList(),
+                CitedSpan.PageFor(r.Chunk, query), r.Chunk.PageEnd, r.Chunk.HeadingPath, r.Score, r.Chunk.Text)).ToList(),
             retriever.IsHybrid ? "hybrid" : "lexical"));
     }
 }

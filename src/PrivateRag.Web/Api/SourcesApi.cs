@@ -3,6 +3,7 @@ using PrivateRag.Core.Documents;
 using PrivateRag.Core.Indexing;
 using PrivateRag.Web.Auth;
 using PrivateRag.Web.Components.Sources;
+using PrivateRag.Web.PageImages;
 
 namespace PrivateRag.Web.Api;
 
@@ -25,6 +26,7 @@ public static class SourcesApi
         var group = routes.MapGroup("/api/documents").RequireAuthorization().WithTags("Sources");
         group.MapGet("/{id:guid}/passage", GetPassageAsync);
         group.MapGet("/{id:guid}/view", ViewAsync);
+        group.MapGet("/{id:guid}/pages/{page:int}.png", PageImageAsync);
         return routes;
     }
 
@@ -40,6 +42,30 @@ public static class SourcesApi
             d.Id, d.Name, d.CollectionId, d.MediaType, context.Page, context.PageEnd, context.Heading,
             context.Before, context.Passage, context.After, context.MoreBefore, context.MoreAfter, context.OriginalUrl));
     }
+
+    /// <summary>
+    /// <c>GET /api/documents/{id}/pages/{n}.png</c>: page n of a PDF as an image (<see cref="PageImageRenderer"/>). The
+    /// access check runs on every request, before the cache; unknown, unreadable, not a PDF or no such page: 404.
+    /// A page that cannot be rendered (damaged, encrypted, too slow): 422 with the reason.
+    /// </summary>
+    private static async Task<Results<FileContentHttpResult, NotFound, ProblemHttpResult>> PageImageAsync(
+        Guid id, int page, HttpContext http, DocumentService documents, PageImageRenderer renderer)
+    {
+        var who = await http.RequireAccessAsync();
+        if (await documents.FindReadableAsync(id, who, http.RequestAborted) is not { } document) return TypedResults.NotFound();
+        if (!IsPdf(document) || page < 1 || (document.Pages > 0 && page > document.Pages)) return TypedResults.NotFound();
+        var image = await renderer.RenderAsync(document, page, async ct =>
+            await documents.OpenReadableAsync(id, who, ct) is { } file ? file.Content : null, http.RequestAborted);
+        if (image.Png is null)
+            return TypedResults.Problem(image.Problem, statusCode: StatusCodes.Status422UnprocessableEntity, title: "Page cannot be rendered");
+        http.Response.Headers.XContentTypeOptions = "nosniff";
+        // Per user only: a shared proxy must never hand one user's page to another.
+        http.Response.Headers.CacheControl = "private, max-age=300";
+        return TypedResults.File(image.Png, "image/png");
+    }
+
+    internal static bool IsPdf(DocumentInfo d) =>
+        d.MediaType.Equals("application/pdf", StringComparison.OrdinalIgnoreCase) || d.Name.EndsWith(".pdf", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>The original bytes for the browser to show in place (PDF, text); other types download.</summary>
     private static async Task<Results<FileStreamHttpResult, NotFound>> ViewAsync(Guid id, HttpContext http, DocumentService documents)

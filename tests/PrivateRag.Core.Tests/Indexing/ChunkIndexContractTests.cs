@@ -61,6 +61,27 @@ public abstract class ChunkIndexContractTests : IDisposable
     }
 
     [SkippableFact]
+    public async Task A_chunks_layout_is_stored_with_it_and_removed_with_it()
+    {
+        var index = Open();
+        var doc = Guid.NewGuid();
+        var layout = new ChunkLayout([new PageStart(0, 4), new PageStart(12, 5)],
+            [new WordBox(0, 5, 4, 0, 100, 60000, 9000, 61000), new WordBox(12, 19, 5, 90, 200, 500, 7000, 1500)]);
+        await index.ReplaceDocumentAsync(doc, [Chunk(doc, 0, "Bolts torque. Flanges tightened.") with { PageStart = 4, PageEnd = 5, Layout = layout }]);
+
+        var read = Assert.Single(await Open().GetDocumentChunksAsync(doc, OnlyAllowed));
+        Assert.Equal(layout, read.Layout);
+        Assert.Equal(5, read.PageAt(14));
+        Assert.Equal(5, read.Layout!.Words[1].Page);
+        Assert.Equal(90, read.Layout.Words[1].Rotation);
+
+        await index.DeleteDocumentAsync(doc);
+        Assert.Empty(await Open().GetDocumentChunksAsync(doc, OnlyAllowed));
+        await index.ReplaceDocumentAsync(doc, [Chunk(doc, 0, "Bolts torque again.")]);
+        Assert.Null(Assert.Single(await Open().GetDocumentChunksAsync(doc, OnlyAllowed)).Layout);
+    }
+
+    [SkippableFact]
     public async Task Lexical_search_stems_english_words()
     {
         var index = Open();

@@ -1,3 +1,4 @@
+using PrivateRag.Web.PageImages;
 using System.Security.Claims;
 using System.Text;
 using Bunit;
@@ -61,6 +62,7 @@ public sealed class PrivateRagTestContext : BunitContext
         // As the app composes them: the model inventory and capabilities exist (empty) even without a model.
         Services.AddPrivateRagInference(configuration);
         Services.AddPrivateRagModelBridges();
+        Services.AddPageImages(configuration);
         Services.AddScoped<ChatRateLimit>();
         Services.AddSingleton<AccessResolver>();
         Services.AddScoped<CurrentUser>();

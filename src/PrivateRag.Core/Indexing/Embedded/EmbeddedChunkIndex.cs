@@ -38,7 +38,7 @@ public sealed class EmbeddedChunkIndex : IChunkIndex, IDisposable
 {
     private const string ChunkColumns =
         "c.seq, c.id, c.document_id, c.collection_id, c.document_name, c.ordinal, c.page_start, c.page_end, " +
-        "c.heading_path, c.char_start, c.char_end, c.text";
+        "c.heading_path, c.char_start, c.char_end, c.text, c.layout";
 
     private readonly string _connectionString;
     private readonly TimeSpan _busyTimeout;
@@ -362,8 +362,8 @@ public sealed class EmbeddedChunkIndex : IChunkIndex, IDisposable
                 insert.Transaction = tx;
                 insert.CommandText =
                     "INSERT INTO chunks(id, document_id, collection_id, document_name, ordinal, page_start, page_end, " +
-                    "heading_path, char_start, char_end, text, vector, readers) VALUES ($id, $doc, $col, $name, $ord, $ps, $pe, " +
-                    "$head, $cs, $ce, $text, $vec, $readers) RETURNING seq";
+                    "heading_path, char_start, char_end, text, vector, readers, layout) VALUES ($id, $doc, $col, $name, $ord, $ps, $pe, " +
+                    "$head, $cs, $ce, $text, $vec, $readers, $layout) RETURNING seq";
                 var pId = insert.Parameters.Add("$id", SqliteType.Text);
                 var pDoc = insert.Parameters.Add("$doc", SqliteType.Text);
                 var pCol = insert.Parameters.Add("$col", SqliteType.Text);
@@ -377,6 +377,7 @@ public sealed class EmbeddedChunkIndex : IChunkIndex, IDisposable
                 var pText = insert.Parameters.Add("$text", SqliteType.Text);
                 var pVec = insert.Parameters.Add("$vec", SqliteType.Blob);
                 var pReaders = insert.Parameters.Add("$readers", SqliteType.Text);
+                var pLayout = insert.Parameters.Add("$layout", SqliteType.Blob);
 
                 await using var fts = connection.CreateCommand();
                 fts.Transaction = tx;
@@ -414,6 +415,7 @@ public sealed class EmbeddedChunkIndex : IChunkIndex, IDisposable
                     pText.Value = chunk.Text ?? "";
                     pVec.Value = chunk.Vector is { } v ? MemoryMarshal.AsBytes(v.AsSpan()).ToArray() : DBNull.Value;
                     pReaders.Value = (object?)ReadersJson(chunk.Readers) ?? DBNull.Value;
+                    pLayout.Value = chunk.Layout is { } layout ? layout.Encode() : DBNull.Value;
                     long seq;
                     try
                     {
@@ -542,7 +544,8 @@ public sealed class EmbeddedChunkIndex : IChunkIndex, IDisposable
                 char_start INTEGER NOT NULL,
                 char_end INTEGER NOT NULL,
                 text TEXT NOT NULL,
-                vector BLOB NULL);
+                vector BLOB NULL,
+                layout BLOB NULL);
             CREATE INDEX IF NOT EXISTS ix_chunks_document ON chunks(document_id, ordinal);
             CREATE INDEX IF NOT EXISTS ix_chunks_collection ON chunks(collection_id);
             CREATE VIRTUAL TABLE IF NOT EXISTS chunks_fts USING fts5(
@@ -563,6 +566,13 @@ public sealed class EmbeddedChunkIndex : IChunkIndex, IDisposable
         cmd.ExecuteNonQuery();
         AddReadersColumn(connection, tx);
         MigrateToBm25Statistics(connection, tx);
+        // Files made before chunk layouts existed get the column; their chunks read back without a layout until re-indexed.
+        cmd.CommandText = "SELECT count(*) FROM pragma_table_info('chunks') WHERE name = 'layout'";
+        if (Convert.ToInt64(cmd.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture) == 0)
+        {
+            cmd.CommandText = "ALTER TABLE chunks ADD COLUMN layout BLOB NULL";
+            cmd.ExecuteNonQuery();
+        }
         tx.Commit();
     }
 
@@ -751,7 +761,8 @@ public sealed class EmbeddedChunkIndex : IChunkIndex, IDisposable
         HeadingPath: r.IsDBNull(8) ? null : r.GetString(8),
         CharStart: r.GetInt32(9),
         CharEnd: r.GetInt32(10),
-        Text: r.GetString(11));
+        Text: r.GetString(11),
+        Layout: r.IsDBNull(12) ? null : ChunkLayout.Decode((byte[])r.GetValue(12)));
 }
 
 /// <summary>Where the embedded index keeps its file, and how long a write waits for another process's lock.</summary>

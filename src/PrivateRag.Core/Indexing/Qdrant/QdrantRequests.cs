@@ -114,6 +114,8 @@ public static class QdrantRequests
         point.Payload["char_end"] = chunk.CharEnd;
         point.Payload["text"] = chunk.Text;
         point.Payload[ReadersField] = ReadersValue(chunk.Readers);
+        // Payload has no bytes type: the layout blob travels as base64, written with the point and deleted with it.
+        if (chunk.Layout is { } layout) point.Payload["layout"] = Convert.ToBase64String(layout.Encode());
         return point;
     }
 
@@ -198,7 +200,9 @@ public static class QdrantRequests
         return new IndexedChunk(S("id"), Guid.Parse(S(DocumentField)), Guid.Parse(S(CollectionField)), S("document_name"),
             I("ordinal"), I("page_start"), I("page_end"),
             payload.TryGetValue("heading_path", out var h) && h.KindCase == Value.KindOneofCase.StringValue ? h.StringValue : null,
-            I("char_start"), I("char_end"), S("text"));
+            I("char_start"), I("char_end"), S("text"),
+            Layout: payload.TryGetValue("layout", out var l) && l.KindCase == Value.KindOneofCase.StringValue
+                ? ChunkLayout.Decode(Convert.FromBase64String(l.StringValue)) : null);
     }
 
 }

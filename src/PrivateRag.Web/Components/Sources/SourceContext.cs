@@ -12,6 +12,24 @@ public sealed partial record SourceContext(
     DocumentInfo Document, string Before, string Passage, string After, int Page, int PageEnd, string? Heading,
     bool MoreBefore, bool MoreAfter)
 {
+    /// <summary>The cited chunk as the index holds it (with its layout: page starts and word geometry).</summary>
+    public IndexedChunk? Chunk { get; init; }
+
+    /// <summary>The cited sentence inside <see cref="Chunk"/> (chunk-relative [start, end)), when the citation names one.</summary>
+    public (int Start, int End)? CitedSpan { get; init; }
+
+    /// <summary>Whether the page image can carry marks: the chunk has word geometry.</summary>
+    public bool HasGeometry => Chunk?.Layout is { Words.Count: > 0 };
+
+    /// <summary>Marked regions on <paramref name="page"/>: the whole passage (lightly shaded) and the cited sentence.</summary>
+    public (IReadOnlyList<PageRegion> Passage, IReadOnlyList<PageRegion> Cited) Regions(int page)
+    {
+        if (Chunk?.Layout is not { } layout) return ([], []);
+        var passage = layout.Regions(0, Chunk.Text.Length).Where(r => r.Page == page).ToList();
+        var cited = CitedSpan is { } span ? layout.Regions(span.Start, span.End).Where(r => r.Page == page).ToList() : [];
+        return (passage, cited);
+    }
+
     public bool IsPdf => Document.MediaType.Equals("application/pdf", StringComparison.OrdinalIgnoreCase)
                          || Document.Name.EndsWith(".pdf", StringComparison.OrdinalIgnoreCase);
 
@@ -25,7 +43,7 @@ public sealed partial record SourceContext(
     /// </summary>
     public static async Task<SourceContext?> LoadAsync(
         DocumentService documents, IChunkIndex index, AccessContext who, Guid documentId, string? chunkId,
-        int charStart, int charEnd, string? snippet, CancellationToken ct = default)
+        int charStart, int charEnd, string? snippet, CancellationToken ct = default, int? citedAt = null, int? citedEnd = null)
     {
         if (await documents.FindReadableAsync(documentId, who, ct) is not { } document) return null;
         // The caller's reader tokens go into the index query too: a narrowed document is filtered there, not only above.
@@ -67,9 +85,18 @@ public sealed partial record SourceContext(
         // Narrow to the quoted snippet when it is found inside the cited range.
         if (Narrow(merged, start, stop, snippet) is { } narrowed) (start, stop) = narrowed;
 
+        // The page of the cited words (the citation's span when it has one), not the chunk's first page.
+        var page = cited.PageAt((citedAt ?? start + citedOrigin) - cited.CharStart);
+        (int, int)? span = citedAt is { } at0 && citedEnd is { } at1 && at1 > at0
+            ? (Math.Clamp(at0 - cited.CharStart, 0, cited.Text.Length), Math.Clamp(at1 - cited.CharStart, 0, cited.Text.Length))
+            : null;
         return new SourceContext(
-            document, ForDisplay(merged[..start]), ForDisplay(merged[start..stop]), ForDisplay(merged[stop..]), cited.PageStart, cited.PageEnd, cited.HeadingPath,
-            MoreBefore: first > 0, MoreAfter: last < chunks.Count - 1);
+            document, ForDisplay(merged[..start]), ForDisplay(merged[start..stop]), ForDisplay(merged[stop..]), page, cited.PageEnd, cited.HeadingPath,
+            MoreBefore: first > 0, MoreAfter: last < chunks.Count - 1)
+        {
+            Chunk = cited,
+            CitedSpan = span,
+        };
     }
 
     /// <summary>Extracted PDF text often has a blank line after every line; one line break reads better.</summary>
