@@ -9,10 +9,13 @@ namespace PrivateRag.Benchmarks;
 
 /// <summary>
 /// <c>index --vectors N --dimensions D --filter-keep 1.0,0.1,0.01 [--collections 100] [--queries 200]
-/// [--data clustered|random] [--rescore 1000] [--exact-below 20000] [--folder DIR] [--json]</c>: writes N chunks
-/// with D-dimensional vectors into the embedded index (spread evenly over the collections), then runs dense
-/// searches whose permission filter keeps the given share of the collections. Recall@10 is measured against exact
-/// search over the same vectors and filter, computed in this run.
+/// [--data clustered|random] [--rescore 1000] [--exact-below 20000] [--readers-keep 0.01] [--folder DIR] [--json]</c>:
+/// writes N chunks with D-dimensional vectors into the embedded index (spread evenly over the collections), then runs
+/// dense searches whose permission filter keeps the given share of the collections. With <c>--readers-keep</c>, it
+/// then narrows documents instead (per-document access: every collection readable, all but the given share of the
+/// documents narrowed to another user, set in place with <c>SetDocumentReadersAsync</c>) and runs the same queries,
+/// dense and lexical, as a plain user. Recall@10 is measured against exact search over the same vectors and filter,
+/// computed in this run.
 /// </summary>
 public static class IndexBenchmark
 {
@@ -21,7 +24,11 @@ public static class IndexBenchmark
 
     public sealed record Report(int Vectors, int Dimensions, string Data, int Collections, int Queries, double IndexSeconds,
         double ChunksPerSecond, double LoadSeconds, double MemoryBytesPerChunk, int ExactBelow, int Rescore,
-        IReadOnlyList<FilterResult> Results);
+        IReadOnlyList<FilterResult> Results, IReadOnlyList<ReadersResult> DocumentFilterResults);
+
+    /// <summary>Per-document filter: <paramref name="UpdateSeconds"/> to set the readers of every document in place.</summary>
+    public sealed record ReadersResult(double ReadersKeep, int VisibleDocuments, long VectorsSearched, double P50Ms, double P95Ms,
+        double Recall10, double LexicalP50Ms, double LexicalP95Ms, double UpdateSeconds);
 
     public static async Task<int> RunAsync(BenchmarkArgs args)
     {
@@ -33,6 +40,7 @@ public static class IndexBenchmark
         var data = args.Get("--data") ?? "clustered";
         var rescore = args.GetInt("--rescore", 1_000);
         var exactBelow = args.GetInt("--exact-below", 20_000);
+        IReadOnlyList<double> readerKeeps = args.Get("--readers-keep") is null ? [] : args.GetDoubles("--readers-keep");
         var folder = args.Get("--folder") ?? Path.Combine(Path.GetTempPath(), "privaterag-index-bench-" + Guid.NewGuid().ToString("N"));
         var log = args.Json ? TextWriter.Null : Console.Out;
 
@@ -56,9 +64,7 @@ public static class IndexBenchmark
             const int perDocument = 1_000;
             for (var start = 0; start < n; start += perDocument)
             {
-                var documentId = new Guid(0, 0, 0x4000, 0x80, 0, 0, 0, 0, 0, 0, 0).ToByteArray();
-                BitConverter.TryWriteBytes(documentId.AsSpan(0, 4), start / perDocument + 1);
-                var doc = new Guid(documentId);
+                var doc = DocumentId(start / perDocument);
                 var collection = collections[(start / perDocument) % collectionCount];
                 var chunks = new List<IndexedChunk>(perDocument);
                 for (var i = start; i < Math.Min(n, start + perDocument); i++)
@@ -113,8 +119,46 @@ public static class IndexBenchmark
                               $"recall@10 {result.Recall10} (exact scan p50 {result.ExactP50Ms} ms, p95 {result.ExactP95Ms} ms)");
             }
 
+            var readerResults = new List<ReadersResult>();
+            var documentCount = (n + perDocument - 1) / perDocument;
+            var all = new IndexFilter(collections, ["u:reader"]);
+            foreach (var keep in readerKeeps)
+            {
+                var visible = Math.Clamp((int)Math.Round(documentCount * keep), 1, documentCount);
+                clock.Restart();
+                for (var doc = 0; doc < documentCount; doc++)
+                    await index.SetDocumentReadersAsync(DocumentId(doc), doc < visible ? null : ["u:owner"]);
+                var updateSeconds = clock.Elapsed.TotalSeconds;
+                var rows = Enumerable.Range(0, n).Where(i => i / perDocument < visible).ToArray();
+                var latencies = new List<double>(queryCount);
+                var lexical = new List<double>(queryCount);
+                double recall = 0;
+                for (var w = 0; w < 5; w++) await index.SearchDenseAsync(queries[w % queryCount], all, 10);
+                var qi = 0;
+                foreach (var q in queries)
+                {
+                    clock.Restart();
+                    var hits = await index.SearchDenseAsync(q, all, 10);
+                    latencies.Add(clock.Elapsed.TotalMilliseconds);
+                    clock.Restart();
+                    await index.SearchLexicalAsync($"passage {qi++ * 7919 % n}", all, 10);
+                    lexical.Add(clock.Elapsed.TotalMilliseconds);
+                    var truth = ExactTop10(vectors, d, rows, q);
+                    var found = hits.Select(h => h.Chunk.Id).ToHashSet(StringComparer.Ordinal);
+                    recall += (double)truth.Count(i => found.Contains(ChunkId(i))) / Math.Max(1, truth.Count);
+                }
+                var result = new ReadersResult(keep, visible, rows.LongLength,
+                    Math.Round(RankingMetrics.Percentile(latencies, 50), 3), Math.Round(RankingMetrics.Percentile(latencies, 95), 3),
+                    Math.Round(recall / queryCount, 4), Math.Round(RankingMetrics.Percentile(lexical, 50), 3),
+                    Math.Round(RankingMetrics.Percentile(lexical, 95), 3), Math.Round(updateSeconds, 2));
+                readerResults.Add(result);
+                log.WriteLine($"readers-keep {keep}: {visible} of {documentCount} documents visible ({rows.Length:N0} vectors), dense p50 {result.P50Ms} ms, " +
+                              $"p95 {result.P95Ms} ms, recall@10 {result.Recall10}; lexical p50 {result.LexicalP50Ms} ms, p95 {result.LexicalP95Ms} ms; " +
+                              $"readers set in {result.UpdateSeconds} s");
+            }
+
             var report = new Report(n, d, data, collectionCount, queryCount, Math.Round(indexSeconds, 2), Math.Round(n / indexSeconds),
-                Math.Round(loadSeconds, 2), Math.Round(memoryPerChunk), exactBelow, rescore, results);
+                Math.Round(loadSeconds, 2), Math.Round(memoryPerChunk), exactBelow, rescore, results, readerResults);
             if (args.Json) Console.WriteLine(JsonSerializer.Serialize(report, BenchmarkArgs.JsonOptions));
             return 0;
         }
@@ -128,6 +172,13 @@ public static class IndexBenchmark
     }
 
     private static string ChunkId(int i) => $"c{i:D8}";
+
+    private static Guid DocumentId(int document)
+    {
+        var bytes = new Guid(0, 0, 0x4000, 0x80, 0, 0, 0, 0, 0, 0, 0).ToByteArray();
+        BitConverter.TryWriteBytes(bytes.AsSpan(0, 4), document + 1);
+        return new Guid(bytes);
+    }
 
     /// <summary>
     /// Unit vectors. "random": uniform on the sphere. "clustered": around 1,000 random centres with noise, which

@@ -271,6 +271,20 @@ public abstract class ChunkIndexContractTests : IDisposable
     }
 
     [SkippableFact]
+    public async Task A_reader_token_matches_only_a_whole_token_even_with_quotes_and_commas_in_names()
+    {
+        var index = Open();
+        var doc = Guid.NewGuid();
+        await index.ReplaceDocumentAsync(doc, [Narrowed(Chunk(doc, 0, "quoted names canary", Allowed), "u:x\",\"u:admin", "g:a,b", "u:élodie")]);
+
+        Assert.Empty(await index.SearchLexicalAsync("quoted names canary", As("u:admin"), 10));
+        Assert.Empty(await index.SearchLexicalAsync("quoted names canary", As("g:a", "g:b", "u:x"), 10));
+        Assert.Single(await index.SearchLexicalAsync("quoted names canary", As("u:x\",\"u:admin"), 10));
+        Assert.Single(await index.SearchLexicalAsync("quoted names canary", As("g:a,b"), 10));
+        Assert.Single(await index.SearchLexicalAsync("quoted names canary", As("u:élodie"), 10));
+    }
+
+    [SkippableFact]
     public async Task Setting_a_documents_readers_changes_who_sees_it_and_keeps_its_vectors()
     {
         var index = Open();
