@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using PrivateRag.Core.Access;
 using PrivateRag.Core.Answering;
 using PrivateRag.Core.Audit;
 using PrivateRag.Core.Collections;
@@ -8,11 +9,13 @@ using PrivateRag.Core.Storage;
 
 namespace PrivateRag.Core.Evaluation;
 
-/// <summary>Queues, lists, reads and cancels evaluation runs; <see cref="EvaluationRunner"/> carries them out. Admin-only.</summary>
+/// <summary>Queues, lists, reads and cancels evaluation runs; <see cref="EvaluationRunner"/> carries them out. Admin-only, checked
+/// here on every call.</summary>
 public sealed class EvaluationRunService(IDbContextFactory<PrivateRagDbContext> dbFactory, EvaluationSignal signal, TimeProvider clock)
 {
-    public async Task<RunSummary> StartAsync(StartRunRequest request, string startedBy, CancellationToken ct = default)
+    public async Task<RunSummary> StartAsync(AccessContext who, StartRunRequest request, CancellationToken ct = default)
     {
+        RequireAdmin(who);
         ArgumentNullException.ThrowIfNull(request);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var set = await db.QuestionSets.AsNoTracking().FirstOrDefaultAsync(s => s.Id == request.SetId, ct)
@@ -31,7 +34,7 @@ public sealed class EvaluationRunService(IDbContextFactory<PrivateRagDbContext> 
             SetId = set.Id,
             CollectionIds = EvaluationMapping.JoinIds(requested),
             IncludeAnswers = request.IncludeAnswers,
-            StartedBy = startedBy,
+            StartedBy = who.DisplayName,
             CreatedAt = clock.GetUtcNow(),
         };
         db.EvaluationRuns.Add(run);
@@ -41,8 +44,9 @@ public sealed class EvaluationRunService(IDbContextFactory<PrivateRagDbContext> 
     }
 
     /// <summary>Runs oldest first (the order of a chart), of one set or of all.</summary>
-    public async Task<IReadOnlyList<RunSummary>> ListAsync(Guid? setId = null, CancellationToken ct = default)
+    public async Task<IReadOnlyList<RunSummary>> ListAsync(AccessContext who, Guid? setId = null, CancellationToken ct = default)
     {
+        RequireAdmin(who);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var query = db.EvaluationRuns.AsNoTracking();
         if (setId is { } id) query = query.Where(r => r.SetId == id);
@@ -50,8 +54,9 @@ public sealed class EvaluationRunService(IDbContextFactory<PrivateRagDbContext> 
         return runs.Select(r => r.ToSummary()).ToList();
     }
 
-    public async Task<RunDetail?> GetAsync(Guid runId, CancellationToken ct = default)
+    public async Task<RunDetail?> GetAsync(AccessContext who, Guid runId, CancellationToken ct = default)
     {
+        RequireAdmin(who);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var run = await db.EvaluationRuns.AsNoTracking().FirstOrDefaultAsync(r => r.Id == runId, ct);
         if (run is null) return null;
@@ -60,11 +65,18 @@ public sealed class EvaluationRunService(IDbContextFactory<PrivateRagDbContext> 
     }
 
     /// <summary>A queued run is cancelled at once; a running one stops after the question in progress.</summary>
-    public async Task<bool> CancelAsync(Guid runId, CancellationToken ct = default)
+    public async Task<bool> CancelAsync(AccessContext who, Guid runId, CancellationToken ct = default)
     {
+        RequireAdmin(who);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var queued = await db.EvaluationRuns.Where(r => r.Id == runId && r.Status == EvaluationRunStatus.Queued)
             .ExecuteUpdateAsync(s => s.SetProperty(r => r.Status, EvaluationRunStatus.Cancelled).SetProperty(r => r.FinishedAt, clock.GetUtcNow()), ct);
         return queued == 1 || signal.Cancel(runId);
+    }
+
+    private static void RequireAdmin(AccessContext who)
+    {
+        ArgumentNullException.ThrowIfNull(who);
+        if (!who.IsAdmin) throw new ForbiddenException("Only administrators can run or read evaluations.");
     }
 }

@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using PrivateRag.Core.Access;
 using PrivateRag.Core.Answering;
 using PrivateRag.Core.Collections;
 using PrivateRag.Core.Documents;
@@ -9,18 +10,21 @@ namespace PrivateRag.Core.Evaluation;
 
 /// <summary>
 /// Question sets for evaluation: imported from BEIR files or an answer CSV, or made from the questions whose answers
-/// got a thumbs-down, then labelled with the file a right answer cites. Admin-only: callers check the role.
+/// got a thumbs-down, then labelled with the file a right answer cites. Admin-only, checked here on every call (an open
+/// page of an admin who was demoted must not go on; questions from feedback are other users' words).
 /// </summary>
 public sealed class QuestionSetService(IDbContextFactory<PrivateRagDbContext> dbFactory, TimeProvider clock)
 {
-    public async Task<IReadOnlyList<QuestionSetSummary>> ListAsync(CancellationToken ct = default)
+    public async Task<IReadOnlyList<QuestionSetSummary>> ListAsync(AccessContext who, CancellationToken ct = default)
     {
+        RequireAdmin(who);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         return await Summaries(db.QuestionSets.OrderByDescending(s => s.CreatedAt), db).ToListAsync(ct);
     }
 
-    public async Task<QuestionSetDetail?> GetAsync(Guid id, CancellationToken ct = default)
+    public async Task<QuestionSetDetail?> GetAsync(AccessContext who, Guid id, CancellationToken ct = default)
     {
+        RequireAdmin(who);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var summary = await Summaries(db.QuestionSets.Where(s => s.Id == id), db).FirstOrDefaultAsync(ct);
         if (summary is null) return null;
@@ -28,9 +32,10 @@ public sealed class QuestionSetService(IDbContextFactory<PrivateRagDbContext> db
         return new QuestionSetDetail(summary, questions.Select(q => q.ToInfo()).ToList());
     }
 
-    public async Task<QuestionSetSummary> ImportBeirAsync(string name, Guid collectionId, Stream queries, string queriesName,
+    public async Task<QuestionSetSummary> ImportBeirAsync(AccessContext who, string name, Guid collectionId, Stream queries, string queriesName,
         Stream qrels, string qrelsName, CancellationToken ct = default)
     {
+        RequireAdmin(who);
         var clean = CleanName(name);
         var names = await DocumentNamesAsync(collectionId, ct);
         var questions = await QuestionSetFiles.ReadBeirAsync(queries, queriesName, qrels, qrelsName, ct);
@@ -44,8 +49,9 @@ public sealed class QuestionSetService(IDbContextFactory<PrivateRagDbContext> db
         return await SaveAsync(clean, QuestionSetKind.Beir, collectionId, questions, ct);
     }
 
-    public async Task<QuestionSetSummary> ImportCsvAsync(string name, Guid collectionId, Stream csv, string fileName, CancellationToken ct = default)
+    public async Task<QuestionSetSummary> ImportCsvAsync(AccessContext who, string name, Guid collectionId, Stream csv, string fileName, CancellationToken ct = default)
     {
+        RequireAdmin(who);
         var clean = CleanName(name);
         var names = await DocumentNamesAsync(collectionId, ct);
         IReadOnlyList<ImportedQuestion> questions;
@@ -62,8 +68,9 @@ public sealed class QuestionSetService(IDbContextFactory<PrivateRagDbContext> db
     /// sources: an admin labels them before they count. Only the question and the feedback comment are copied — not
     /// who asked, nor the answer.
     /// </summary>
-    public async Task<QuestionSetSummary> CreateFromFeedbackAsync(string name, Guid? collectionId, CancellationToken ct = default)
+    public async Task<QuestionSetSummary> CreateFromFeedbackAsync(AccessContext who, string name, Guid? collectionId, CancellationToken ct = default)
     {
+        RequireAdmin(who);
         var clean = CleanName(name);
         if (collectionId is { } id) await DocumentNamesAsync(id, ct);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
@@ -94,8 +101,9 @@ public sealed class QuestionSetService(IDbContextFactory<PrivateRagDbContext> db
     }
 
     /// <summary>Sets (or clears, with blank) the expected sources of one question: names or globs, comma-separated.</summary>
-    public async Task<QuestionInfo> LabelAsync(Guid questionId, string? expectedSources, CancellationToken ct = default)
+    public async Task<QuestionInfo> LabelAsync(AccessContext who, Guid questionId, string? expectedSources, CancellationToken ct = default)
     {
+        RequireAdmin(who);
         var patterns = SourcePattern.Split(expectedSources);
         var joined = string.Join(", ", patterns);
         if (joined.Length > 2000) throw new InvalidRequestException("The expected sources are longer than 2000 characters.");
@@ -110,8 +118,9 @@ public sealed class QuestionSetService(IDbContextFactory<PrivateRagDbContext> db
     }
 
     /// <summary>Deletes the set with its questions and runs.</summary>
-    public async Task<bool> DeleteAsync(Guid id, CancellationToken ct = default)
+    public async Task<bool> DeleteAsync(AccessContext who, Guid id, CancellationToken ct = default)
     {
+        RequireAdmin(who);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var set = await db.QuestionSets.FirstOrDefaultAsync(s => s.Id == id, ct);
         if (set is null) return false;
@@ -167,4 +176,10 @@ public sealed class QuestionSetService(IDbContextFactory<PrivateRagDbContext> db
             s.Questions.Count,
             s.Questions.Count(q => q.ExpectedSources != null),
             s.CreatedAt));
+
+    private static void RequireAdmin(AccessContext who)
+    {
+        ArgumentNullException.ThrowIfNull(who);
+        if (!who.IsAdmin) throw new ForbiddenException("Only administrators can manage evaluation question sets.");
+    }
 }

@@ -24,32 +24,34 @@ public static class EvaluationApi
     public static RouteGroupBuilder MapEvaluationApi(this IEndpointRouteBuilder routes)
     {
         var group = routes.MapGroup("/api/evaluation").RequireAuthorization(Policies.Admin).WithTags("Evaluation");
-        group.MapGet("/sets", async (QuestionSetService sets, CancellationToken ct) => TypedResults.Ok(await sets.ListAsync(ct)));
+        group.MapGet("/sets", async (HttpContext http, QuestionSetService sets, CancellationToken ct) =>
+            TypedResults.Ok(await sets.ListAsync(await http.RequireAccessAsync(), ct)));
         group.MapGet("/sets/{id:guid}", GetSetAsync);
         // Multipart uploads from scripts, which send no antiforgery token (cookie calls are checked by ApiAntiforgeryMiddleware).
         group.MapPost("/sets/csv", ImportCsvAsync).DisableAntiforgery();
         group.MapPost("/sets/beir", ImportBeirAsync).DisableAntiforgery();
-        group.MapPost("/sets/from-feedback", async (FromFeedbackDto body, QuestionSetService sets, CancellationToken ct) =>
+        group.MapPost("/sets/from-feedback", async (FromFeedbackDto body, HttpContext http, QuestionSetService sets, CancellationToken ct) =>
         {
-            var set = await sets.CreateFromFeedbackAsync(body.Name ?? "", body.CollectionId, ct);
+            var set = await sets.CreateFromFeedbackAsync(await http.RequireAccessAsync(), body.Name ?? "", body.CollectionId, ct);
             return TypedResults.Created($"/api/evaluation/sets/{set.Id}", set);
         });
-        group.MapDelete("/sets/{id:guid}", async Task<Results<NoContent, NotFound>> (Guid id, QuestionSetService sets, CancellationToken ct) =>
-            await sets.DeleteAsync(id, ct) ? TypedResults.NoContent() : TypedResults.NotFound());
-        group.MapPut("/questions/{id:guid}", async (Guid id, LabelDto body, QuestionSetService sets, CancellationToken ct) =>
-            TypedResults.Ok(await sets.LabelAsync(id, body.ExpectedSources, ct)));
+        group.MapDelete("/sets/{id:guid}", async Task<Results<NoContent, NotFound>> (Guid id, HttpContext http, QuestionSetService sets, CancellationToken ct) =>
+            await sets.DeleteAsync(await http.RequireAccessAsync(), id, ct) ? TypedResults.NoContent() : TypedResults.NotFound());
+        group.MapPut("/questions/{id:guid}", async (Guid id, LabelDto body, HttpContext http, QuestionSetService sets, CancellationToken ct) =>
+            TypedResults.Ok(await sets.LabelAsync(await http.RequireAccessAsync(), id, body.ExpectedSources, ct)));
 
         group.MapPost("/runs", StartRunAsync);
-        group.MapGet("/runs", async (Guid? setId, EvaluationRunService runs, CancellationToken ct) => TypedResults.Ok(await runs.ListAsync(setId, ct)));
-        group.MapGet("/runs/{id:guid}", async Task<Results<Ok<RunDetail>, NotFound>> (Guid id, EvaluationRunService runs, CancellationToken ct) =>
-            await runs.GetAsync(id, ct) is { } run ? TypedResults.Ok(run) : TypedResults.NotFound());
-        group.MapPost("/runs/{id:guid}/cancel", async Task<Results<NoContent, NotFound>> (Guid id, EvaluationRunService runs, CancellationToken ct) =>
-            await runs.CancelAsync(id, ct) ? TypedResults.NoContent() : TypedResults.NotFound());
+        group.MapGet("/runs", async (Guid? setId, HttpContext http, EvaluationRunService runs, CancellationToken ct) =>
+            TypedResults.Ok(await runs.ListAsync(await http.RequireAccessAsync(), setId, ct)));
+        group.MapGet("/runs/{id:guid}", async Task<Results<Ok<RunDetail>, NotFound>> (Guid id, HttpContext http, EvaluationRunService runs, CancellationToken ct) =>
+            await runs.GetAsync(await http.RequireAccessAsync(), id, ct) is { } run ? TypedResults.Ok(run) : TypedResults.NotFound());
+        group.MapPost("/runs/{id:guid}/cancel", async Task<Results<NoContent, NotFound>> (Guid id, HttpContext http, EvaluationRunService runs, CancellationToken ct) =>
+            await runs.CancelAsync(await http.RequireAccessAsync(), id, ct) ? TypedResults.NoContent() : TypedResults.NotFound());
         return group;
     }
 
-    private static async Task<Results<Ok<QuestionSetDetail>, NotFound>> GetSetAsync(Guid id, QuestionSetService sets, CancellationToken ct) =>
-        await sets.GetAsync(id, ct) is { } set ? TypedResults.Ok(set) : TypedResults.NotFound();
+    private static async Task<Results<Ok<QuestionSetDetail>, NotFound>> GetSetAsync(Guid id, HttpContext http, QuestionSetService sets, CancellationToken ct) =>
+        await sets.GetAsync(await http.RequireAccessAsync(), id, ct) is { } set ? TypedResults.Ok(set) : TypedResults.NotFound();
 
     /// <summary>Form fields <c>name</c>, <c>collectionId</c> and the file part <c>file</c>.</summary>
     private static async Task<Created<QuestionSetSummary>> ImportCsvAsync(HttpContext http, QuestionSetService sets, CancellationToken ct)
@@ -57,7 +59,7 @@ public static class EvaluationApi
         var form = await ReadFormAsync(http, ct);
         var file = RequireFile(form, "file");
         await using var content = file.OpenReadStream();
-        var set = await sets.ImportCsvAsync(form["name"].ToString(), RequireCollection(form), content, file.FileName, ct);
+        var set = await sets.ImportCsvAsync(await http.RequireAccessAsync(), form["name"].ToString(), RequireCollection(form), content, file.FileName, ct);
         return TypedResults.Created($"/api/evaluation/sets/{set.Id}", set);
     }
 
@@ -69,14 +71,13 @@ public static class EvaluationApi
         var qrels = RequireFile(form, "qrels");
         await using var queriesContent = queries.OpenReadStream();
         await using var qrelsContent = qrels.OpenReadStream();
-        var set = await sets.ImportBeirAsync(form["name"].ToString(), RequireCollection(form), queriesContent, queries.FileName, qrelsContent, qrels.FileName, ct);
+        var set = await sets.ImportBeirAsync(await http.RequireAccessAsync(), form["name"].ToString(), RequireCollection(form), queriesContent, queries.FileName, qrelsContent, qrels.FileName, ct);
         return TypedResults.Created($"/api/evaluation/sets/{set.Id}", set);
     }
 
     private static async Task<Accepted<RunSummary>> StartRunAsync(StartRunDto body, HttpContext http, EvaluationRunService runs, CancellationToken ct)
     {
-        var who = await http.RequireAccessAsync();
-        var run = await runs.StartAsync(new StartRunRequest(body.SetId, body.CollectionIds, body.IncludeAnswers ?? true), who.DisplayName, ct);
+        var run = await runs.StartAsync(await http.RequireAccessAsync(), new StartRunRequest(body.SetId, body.CollectionIds, body.IncludeAnswers ?? true), ct);
         return TypedResults.Accepted($"/api/evaluation/runs/{run.Id}", run);
     }
 

@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
+using PrivateRag.Core.Access;
 using PrivateRag.Core.Answering;
 using PrivateRag.Core.Collections;
 using PrivateRag.Core.Evaluation;
@@ -12,6 +13,43 @@ namespace PrivateRag.Core.Tests.Evaluation;
 /// <summary>Question sets imported into the real SQLite store, and runs carried out on a small lexical corpus (no model).</summary>
 public sealed class QuestionSetAndRunTests
 {
+    private static readonly AccessContext Admin = new("admin", "admin", IsAdmin: true, new HashSet<string>());
+    private static readonly AccessContext Reader = new("user:bob", "bob", IsAdmin: false, new HashSet<string> { "staff" });
+
+    [Fact]
+    public async Task The_services_refuse_a_caller_who_is_not_an_admin_whatever_the_page_or_endpoint_checked()
+    {
+        await using var host = await CoreTestHost.StartAsync();
+        var collection = await SeedCorpusAsync(host);
+        var sets = host.Get<QuestionSetService>();
+        var runs = host.Get<EvaluationRunService>();
+        var set = await sets.ImportCsvAsync(Admin, "Travel", collection, Text(Csv), "questions.csv");
+        var question = (await sets.GetAsync(Admin, set.Id))!.Questions[0];
+        var run = await runs.StartAsync(Admin, new StartRunRequest(set.Id));
+
+        var refused = new List<Func<Task>>
+        {
+            () => sets.ListAsync(Reader),
+            () => sets.GetAsync(Reader, set.Id),
+            () => sets.ImportCsvAsync(Reader, "Mine", collection, Text(Csv), "questions.csv"),
+            () => sets.ImportBeirAsync(Reader, "Mine", collection, Text("{}"), "queries.jsonl", Text(""), "qrels.tsv"),
+            () => sets.CreateFromFeedbackAsync(Reader, "Mine", null),
+            () => sets.LabelAsync(Reader, question.Id, "x.md"),
+            () => sets.DeleteAsync(Reader, set.Id),
+            () => runs.StartAsync(Reader, new StartRunRequest(set.Id)),
+            () => runs.ListAsync(Reader),
+            () => runs.GetAsync(Reader, run.Id),
+            () => runs.CancelAsync(Reader, run.Id),
+        };
+        foreach (var call in refused) await Assert.ThrowsAsync<ForbiddenException>(call);
+
+        // Nothing a refused call asked for happened: one set, its label unchanged, the run still there.
+        var after = await sets.ListAsync(Admin);
+        Assert.Single(after);
+        Assert.Equal(question.ExpectedSources, (await sets.GetAsync(Admin, set.Id))!.Questions[0].ExpectedSources);
+        Assert.NotNull(await runs.GetAsync(Admin, run.Id));
+    }
+
     private const string Csv = """
         Question,Source Docs,Answer
         How much is the hotel limit in London?,travel*.md,220 euros per night
@@ -25,13 +63,13 @@ public sealed class QuestionSetAndRunTests
         await using var host = await CoreTestHost.StartAsync();
         var collection = await SeedCorpusAsync(host);
 
-        var set = await host.Get<QuestionSetService>().ImportCsvAsync("Travel questions", collection, Text(Csv), "questions.csv");
+        var set = await host.Get<QuestionSetService>().ImportCsvAsync(Admin, "Travel questions", collection, Text(Csv), "questions.csv");
 
         Assert.Equal(QuestionSetKind.Csv, set.Kind);
         Assert.Equal("Travel", set.CollectionName);
         Assert.Equal(3, set.Questions);
         Assert.Equal(3, set.Labelled);
-        var detail = await host.Get<QuestionSetService>().GetAsync(set.Id);
+        var detail = await host.Get<QuestionSetService>().GetAsync(Admin, set.Id);
         Assert.NotNull(detail);
         Assert.Equal("travel*.md", detail.Questions[0].ExpectedSources);
         Assert.Equal("220 euros per night", detail.Questions[0].ReferenceAnswer);
@@ -50,11 +88,11 @@ public sealed class QuestionSetAndRunTests
             """;
         const string qrels = "query-id\tcorpus-id\tscore\nq1\ttravel-policy\t2\nq2\tmeals.md\t1\nq2\twarranty\t0\n";
 
-        var set = await host.Get<QuestionSetService>().ImportBeirAsync("BEIR", collection, Text(queries), "queries.jsonl", Text(qrels), "qrels.tsv");
+        var set = await host.Get<QuestionSetService>().ImportBeirAsync(Admin, "BEIR", collection, Text(queries), "queries.jsonl", Text(qrels), "qrels.tsv");
 
         Assert.Equal(QuestionSetKind.Beir, set.Kind);
         Assert.Equal(2, set.Questions);
-        var detail = await host.Get<QuestionSetService>().GetAsync(set.Id);
+        var detail = await host.Get<QuestionSetService>().GetAsync(Admin, set.Id);
         Assert.Equal(["q1", "q2"], detail!.Questions.Select(q => q.ExternalId));
         Assert.Equal("meals.md", detail.Questions[1].ExpectedSources);
     }
@@ -70,10 +108,10 @@ public sealed class QuestionSetAndRunTests
         var collection = await SeedCorpusAsync(host);
 
         var error = await Assert.ThrowsAsync<InvalidRequestException>(() =>
-            host.Get<QuestionSetService>().ImportCsvAsync("Bad", collection, Text(csv), "questions.csv"));
+            host.Get<QuestionSetService>().ImportCsvAsync(Admin, "Bad", collection, Text(csv), "questions.csv"));
 
         Assert.Contains(reason, error.Message, StringComparison.Ordinal);
-        Assert.Empty(await host.Get<QuestionSetService>().ListAsync());
+        Assert.Empty(await host.Get<QuestionSetService>().ListAsync(Admin));
     }
 
     [Theory]
@@ -90,7 +128,7 @@ public sealed class QuestionSetAndRunTests
         var collection = await SeedCorpusAsync(host);
 
         var error = await Assert.ThrowsAsync<InvalidRequestException>(() =>
-            host.Get<QuestionSetService>().ImportBeirAsync("Bad", collection, Text(queries), "queries.jsonl", Text(qrels), "qrels.tsv"));
+            host.Get<QuestionSetService>().ImportBeirAsync(Admin, "Bad", collection, Text(queries), "queries.jsonl", Text(qrels), "qrels.tsv"));
 
         Assert.Contains(reason, error.Message, StringComparison.Ordinal);
     }
@@ -100,16 +138,16 @@ public sealed class QuestionSetAndRunTests
     {
         await using var host = await CoreTestHost.StartAsync();
         var collection = await SeedCorpusAsync(host);
-        var set = await host.Get<QuestionSetService>().ImportCsvAsync("Travel", collection, Text(Csv), "questions.csv");
+        var set = await host.Get<QuestionSetService>().ImportCsvAsync(Admin, "Travel", collection, Text(Csv), "questions.csv");
         var runs = host.Get<EvaluationRunService>();
 
-        var queued = await runs.StartAsync(new StartRunRequest(set.Id), "admin");
+        var queued = await runs.StartAsync(Admin, new StartRunRequest(set.Id));
         Assert.Equal(EvaluationRunStatus.Queued, queued.Status);
         Assert.Equal([collection], queued.CollectionIds);
         Assert.True(await host.Get<EvaluationRunner>().RunNextAsync());
         Assert.False(await host.Get<EvaluationRunner>().RunNextAsync());
 
-        var detail = await runs.GetAsync(queued.Id);
+        var detail = await runs.GetAsync(Admin, queued.Id);
         Assert.NotNull(detail);
         var run = detail.Run;
         Assert.True(run.Status == EvaluationRunStatus.Completed, run.Error);
@@ -147,12 +185,12 @@ public sealed class QuestionSetAndRunTests
     {
         await using var host = await CoreTestHost.StartAsync();
         var collection = await SeedCorpusAsync(host);
-        var set = await host.Get<QuestionSetService>().ImportCsvAsync("Travel", collection, Text(Csv), "questions.csv");
+        var set = await host.Get<QuestionSetService>().ImportCsvAsync(Admin, "Travel", collection, Text(Csv), "questions.csv");
 
-        var queued = await host.Get<EvaluationRunService>().StartAsync(new StartRunRequest(set.Id, [collection], IncludeAnswers: false), "admin");
+        var queued = await host.Get<EvaluationRunService>().StartAsync(Admin, new StartRunRequest(set.Id, [collection], IncludeAnswers: false));
         await host.Get<EvaluationRunner>().RunAsync(queued.Id);
 
-        var detail = await host.Get<EvaluationRunService>().GetAsync(queued.Id);
+        var detail = await host.Get<EvaluationRunService>().GetAsync(Admin, queued.Id);
         Assert.Equal(EvaluationRunStatus.Completed, detail!.Run.Status);
         Assert.Equal(3, detail.Run.Total);
         Assert.NotNull(detail.Run.Ndcg10);
@@ -170,22 +208,22 @@ public sealed class QuestionSetAndRunTests
         await AddConversationAsync(host, "dave", "Where do I book trains?", feedback: 1, comment: null);
         var sets = host.Get<QuestionSetService>();
 
-        var set = await sets.CreateFromFeedbackAsync("Disliked answers", collection);
+        var set = await sets.CreateFromFeedbackAsync(Admin, "Disliked answers", collection);
 
         Assert.Equal(QuestionSetKind.Feedback, set.Kind);
         Assert.Equal(1, set.Questions); // the same question twice, once
         Assert.Equal(0, set.Labelled);
-        var question = (await sets.GetAsync(set.Id))!.Questions.Single();
+        var question = (await sets.GetAsync(Admin, set.Id))!.Questions.Single();
         Assert.Equal("wrong amount", question.Note);
         var refused = await Assert.ThrowsAsync<InvalidRequestException>(() =>
-            host.Get<EvaluationRunService>().StartAsync(new StartRunRequest(set.Id), "admin"));
+            host.Get<EvaluationRunService>().StartAsync(Admin, new StartRunRequest(set.Id)));
         Assert.Contains("label some questions first", refused.Message, StringComparison.Ordinal);
 
-        await sets.LabelAsync(question.Id, " meals.md ");
-        var run = await host.Get<EvaluationRunService>().StartAsync(new StartRunRequest(set.Id), "admin");
+        await sets.LabelAsync(Admin, question.Id, " meals.md ");
+        var run = await host.Get<EvaluationRunService>().StartAsync(Admin, new StartRunRequest(set.Id));
         await host.Get<EvaluationRunner>().RunAsync(run.Id);
 
-        var detail = await host.Get<EvaluationRunService>().GetAsync(run.Id);
+        var detail = await host.Get<EvaluationRunService>().GetAsync(Admin, run.Id);
         Assert.Equal(EvaluationRunStatus.Completed, detail!.Run.Status);
         Assert.Equal(1.0, detail.Items.Single().Recall10);
     }
@@ -194,7 +232,7 @@ public sealed class QuestionSetAndRunTests
     public async Task Without_thumbs_down_there_is_no_feedback_set()
     {
         await using var host = await CoreTestHost.StartAsync();
-        var error = await Assert.ThrowsAsync<InvalidRequestException>(() => host.Get<QuestionSetService>().CreateFromFeedbackAsync("Empty", null));
+        var error = await Assert.ThrowsAsync<InvalidRequestException>(() => host.Get<QuestionSetService>().CreateFromFeedbackAsync(Admin, "Empty", null));
         Assert.Contains("No answer has a thumbs-down yet", error.Message, StringComparison.Ordinal);
     }
 
@@ -203,17 +241,17 @@ public sealed class QuestionSetAndRunTests
     {
         await using var host = await CoreTestHost.StartAsync();
         var collection = await SeedCorpusAsync(host);
-        var set = await host.Get<QuestionSetService>().ImportCsvAsync("Travel", collection, Text(Csv), "questions.csv");
+        var set = await host.Get<QuestionSetService>().ImportCsvAsync(Admin, "Travel", collection, Text(Csv), "questions.csv");
         var runs = host.Get<EvaluationRunService>();
-        var run = await runs.StartAsync(new StartRunRequest(set.Id), "admin");
+        var run = await runs.StartAsync(Admin, new StartRunRequest(set.Id));
 
-        Assert.True(await runs.CancelAsync(run.Id));
+        Assert.True(await runs.CancelAsync(Admin, run.Id));
         Assert.False(await host.Get<EvaluationRunner>().RunNextAsync());
-        Assert.Equal(EvaluationRunStatus.Cancelled, (await runs.GetAsync(run.Id))!.Run.Status);
+        Assert.Equal(EvaluationRunStatus.Cancelled, (await runs.GetAsync(Admin, run.Id))!.Run.Status);
 
-        Assert.True(await host.Get<QuestionSetService>().DeleteAsync(set.Id));
-        Assert.Null(await runs.GetAsync(run.Id));
-        Assert.Empty(await host.Get<QuestionSetService>().ListAsync());
+        Assert.True(await host.Get<QuestionSetService>().DeleteAsync(Admin, set.Id));
+        Assert.Null(await runs.GetAsync(Admin, run.Id));
+        Assert.Empty(await host.Get<QuestionSetService>().ListAsync(Admin));
     }
 
     /// <summary>A collection "Travel" with three small documents in the store and the lexical index.</summary>

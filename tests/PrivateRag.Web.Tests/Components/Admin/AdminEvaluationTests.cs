@@ -149,7 +149,7 @@ public sealed class AdminEvaluationTests
         var collection = await ctx.CreateCollectionAsync("Handbook");
         await ctx.UploadTextAsync(collection, "travel.md", "# Travel\n\nHotels are reimbursed up to 220 euros per night in London.");
         var sets = ctx.Services.GetRequiredService<QuestionSetService>();
-        await sets.ImportCsvAsync("Kept", collection, new MemoryStream(System.Text.Encoding.UTF8.GetBytes(Csv)), "questions.csv");
+        await sets.ImportCsvAsync(PrivateRag.Core.Access.AccessContext.System, "Kept", collection, new MemoryStream(System.Text.Encoding.UTF8.GetBytes(Csv)), "questions.csv");
         var cut = ctx.Render<AdminEvaluation>();
         cut.WaitForAssertion(() => Assert.Single(cut.FindAll("[data-testid=eval-set-row]")), Wait);
 
@@ -160,6 +160,6 @@ public sealed class AdminEvaluationTests
         await cut.InvokeAsync(() => cut.Find("[data-testid=eval-set-delete-confirm]").Click());
 
         cut.WaitForAssertion(() => Assert.NotNull(cut.Find("[data-testid=eval-error]")), Wait);
-        Assert.Single(await sets.ListAsync());
+        Assert.Single(await sets.ListAsync(PrivateRag.Core.Access.AccessContext.System));
     }
 }

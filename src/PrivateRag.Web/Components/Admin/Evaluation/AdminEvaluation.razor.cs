@@ -49,7 +49,7 @@ public partial class AdminEvaluation : IDisposable
         {
             var who = await CurrentUser.RequireAsync(_disposed.Token);
             _collections = await Collections.ListReadableAsync(who, _disposed.Token);
-            _sets = await Sets.ListAsync(_disposed.Token);
+            _sets = await Sets.ListAsync(await CallerAsync(), _disposed.Token);
             if (_sets.Count > 0) await SelectAsync(_sets[0].Id);
         }, "Loading the evaluation page failed");
     }
@@ -60,7 +60,7 @@ public partial class AdminEvaluation : IDisposable
         if (!await Guarded(() => Task.CompletedTask, "Checking the caller failed")) return;
         _run = null;
         _opened++; // the run choices and typed labels start again
-        _selected = await Sets.GetAsync(setId, _disposed.Token);
+        _selected = await Sets.GetAsync(await CallerAsync(), setId, _disposed.Token);
         if (_selected?.Set.Kind == QuestionSetKind.Feedback)
         {
             var who = await CurrentUser.RequireAsync(_disposed.Token);
@@ -77,7 +77,7 @@ public partial class AdminEvaluation : IDisposable
     private async Task LoadRunsAsync()
     {
         if (_selected is null) return;
-        _runs = await Runs.ListAsync(_selected.Set.Id, _disposed.Token);
+        _runs = await Runs.ListAsync(await CallerAsync(), _selected.Set.Id, _disposed.Token);
         EnsurePolling();
     }
 
@@ -90,7 +90,7 @@ public partial class AdminEvaluation : IDisposable
             await Guarded(async () =>
             {
                 if (_selected is null) return;
-                _runs = await Runs.ListAsync(_selected.Set.Id, _disposed.Token);
+                _runs = await Runs.ListAsync(await CallerAsync(), _selected.Set.Id, _disposed.Token);
             }, "Refreshing the runs failed");
             StateHasChanged();
             return ActiveRun is not null;
@@ -107,13 +107,13 @@ public partial class AdminEvaluation : IDisposable
             if (form.Csv is { } csvFile)
             {
                 await using var csv = await ReadAsync(csvFile);
-                set = await Sets.ImportCsvAsync(form.Name, form.CollectionId, csv, csvFile.Name, _disposed.Token);
+                set = await Sets.ImportCsvAsync(await CallerAsync(), form.Name, form.CollectionId, csv, csvFile.Name, _disposed.Token);
             }
             else
             {
                 await using var queries = await ReadAsync(form.Queries!);
                 await using var qrels = await ReadAsync(form.Qrels!);
-                set = await Sets.ImportBeirAsync(form.Name, form.CollectionId, queries, form.Queries!.Name, qrels, form.Qrels!.Name, _disposed.Token);
+                set = await Sets.ImportBeirAsync(await CallerAsync(), form.Name, form.CollectionId, queries, form.Queries!.Name, qrels, form.Qrels!.Name, _disposed.Token);
             }
             await AddedAsync(set);
         }, "Adding a question set failed"));
@@ -124,7 +124,7 @@ public partial class AdminEvaluation : IDisposable
         if (_busy) return false;
         return await Rendered(Busy(async () =>
         {
-            var set = await Sets.CreateFromFeedbackAsync(form.Name, form.CollectionId == Guid.Empty ? null : form.CollectionId, _disposed.Token);
+            var set = await Sets.CreateFromFeedbackAsync(await CallerAsync(), form.Name, form.CollectionId == Guid.Empty ? null : form.CollectionId, _disposed.Token);
             await AddedAsync(set);
         }, "Creating a question set from feedback failed"));
     }
@@ -132,7 +132,7 @@ public partial class AdminEvaluation : IDisposable
     private async Task AddedAsync(QuestionSetSummary set)
     {
         _message = L["EvalSetAdded", set.Name, set.Questions];
-        _sets = await Sets.ListAsync(_disposed.Token);
+        _sets = await Sets.ListAsync(await CallerAsync(), _disposed.Token);
         await SelectAsync(set.Id);
     }
 
@@ -150,14 +150,14 @@ public partial class AdminEvaluation : IDisposable
     {
         await Busy(async () =>
         {
-            await Sets.DeleteAsync(set.Id, _disposed.Token);
+            await Sets.DeleteAsync(await CallerAsync(), set.Id, _disposed.Token);
             if (_selected?.Set.Id == set.Id)
             {
                 _selected = null;
                 _runs = [];
                 _run = null;
             }
-            _sets = await Sets.ListAsync(_disposed.Token);
+            _sets = await Sets.ListAsync(await CallerAsync(), _disposed.Token);
         }, "Deleting a question set failed");
     }
 
@@ -166,9 +166,9 @@ public partial class AdminEvaluation : IDisposable
         if (_selected is null) return false;
         return await Rendered(Busy(async () =>
         {
-            await Sets.LabelAsync(label.QuestionId, label.Label, _disposed.Token);
-            _selected = await Sets.GetAsync(_selected.Set.Id, _disposed.Token);
-            _sets = await Sets.ListAsync(_disposed.Token);
+            await Sets.LabelAsync(await CallerAsync(), label.QuestionId, label.Label, _disposed.Token);
+            _selected = await Sets.GetAsync(await CallerAsync(), _selected.Set.Id, _disposed.Token);
+            _sets = await Sets.ListAsync(await CallerAsync(), _disposed.Token);
             _message = L["EvalLabelSaved"];
         }, "Labelling a question failed"));
     }
@@ -178,8 +178,7 @@ public partial class AdminEvaluation : IDisposable
         if (_selected is null || _busy) return;
         await Busy(async () =>
         {
-            var who = await CurrentUser.RequireAsync(_disposed.Token);
-            await Runs.StartAsync(new StartRunRequest(_selected.Set.Id, choice.Collections, choice.IncludeAnswers), who.DisplayName, _disposed.Token);
+            await Runs.StartAsync(await CallerAsync(), new StartRunRequest(_selected.Set.Id, choice.Collections, choice.IncludeAnswers), _disposed.Token);
             await LoadRunsAsync();
         }, "Starting an evaluation run failed");
     }
@@ -188,14 +187,14 @@ public partial class AdminEvaluation : IDisposable
     {
         await Busy(async () =>
         {
-            await Runs.CancelAsync(runId, _disposed.Token);
+            await Runs.CancelAsync(await CallerAsync(), runId, _disposed.Token);
             await LoadRunsAsync();
         }, "Cancelling an evaluation run failed");
     }
 
     private async Task OpenRunAsync(Guid runId)
     {
-        await Guarded(async () => _run = await Runs.GetAsync(runId, _disposed.Token), "Loading an evaluation run failed");
+        await Guarded(async () => _run = await Runs.GetAsync(await CallerAsync(), runId, _disposed.Token), "Loading an evaluation run failed");
     }
 
     /// <summary>Runs <paramref name="work"/> with the page busy and the last message gone; true when it did not fail.</summary>
@@ -232,9 +231,12 @@ public partial class AdminEvaluation : IDisposable
         }
     }
 
+    /// <summary>The caller now, for every service call: the services check the role themselves.</summary>
+    private Task<PrivateRag.Core.Access.AccessContext> CallerAsync() => CurrentUser.RequireAsync(_disposed.Token);
+
     /// <summary>
-    /// The question-set and run services take no caller, so the page checks the role itself before every action (not
-    /// only the page's attribute when it opened): a demoted admin's open page changes nothing.
+    /// Checked before every action as well (not only the page's attribute when it opened), so a demoted admin's open
+    /// page stops with the page's own message before any service is asked.
     /// </summary>
     private async Task RequireAdminAsync()
     {
