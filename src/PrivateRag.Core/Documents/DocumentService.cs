@@ -264,13 +264,7 @@ public sealed class DocumentService(
         doc.SizeBytes = blob.Length;
         doc.Name = name;
         doc.MediaType = FileFormats.MediaTypeOf(name);
-        doc.Status = DocumentStatus.Queued;
-        doc.FailureReason = RejectReason.None;
-        doc.Error = null;
-        doc.Stage = null;
-        doc.Progress = 0;
-        doc.UpdatedAt = clock.GetUtcNow();
-        await IngestionJobs.EnqueueAsync(db, doc.Id, clock.GetUtcNow(), ct);
+        await RequeueAsync(db, doc, ct);
         await db.SaveChangesAsync(ct);
         if (!await db.Documents.AnyAsync(d => d.ContentHash == oldHash, ct)) blobs.Delete(oldHash);
         signal.Notify();
@@ -291,13 +285,9 @@ public sealed class DocumentService(
         await index.SetDocumentNameAsync(id, name, ct);
     }
 
-    /// <summary>Queues a failed or indexed document for ingestion again.</summary>
-    public async Task<DocumentInfo> ReindexAsync(Guid id, AccessContext who, CancellationToken ct = default)
+    /// <summary>Back to the queue with a fresh status (a changed file or a re-index): the caller saves.</summary>
+    private async Task RequeueAsync(PrivateRagDbContext db, Document doc, CancellationToken ct)
     {
-        if (!who.IsAdmin) throw new ForbiddenException("Only administrators can re-index documents.");
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var doc = await db.Documents.FirstOrDefaultAsync(d => d.Id == id, ct) ?? throw new NotFoundException($"Document {id} was not found.");
-        if (!IsAllowedFile(doc.Name)) return DocumentInfo.From(doc);
         doc.Status = DocumentStatus.Queued;
         doc.FailureReason = RejectReason.None;
         doc.Error = null;
@@ -305,6 +295,16 @@ public sealed class DocumentService(
         doc.Progress = 0;
         doc.UpdatedAt = clock.GetUtcNow();
         await IngestionJobs.EnqueueAsync(db, doc.Id, clock.GetUtcNow(), ct);
+    }
+
+    /// <summary>Queues a failed or indexed document for ingestion again.</summary>
+    public async Task<DocumentInfo> ReindexAsync(Guid id, AccessContext who, CancellationToken ct = default)
+    {
+        if (!who.IsAdmin) throw new ForbiddenException("Only administrators can re-index documents.");
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var doc = await db.Documents.FirstOrDefaultAsync(d => d.Id == id, ct) ?? throw new NotFoundException($"Document {id} was not found.");
+        if (!IsAllowedFile(doc.Name)) return DocumentInfo.From(doc);
+        await RequeueAsync(db, doc, ct);
         await db.SaveChangesAsync(ct);
         signal.Notify();
         return DocumentInfo.From(doc);
